@@ -1,0 +1,52 @@
+// The seed's example app, in TypeScript: two providers, seven routers, start.
+//
+//   node dist/main.js                              every server but the command one
+//   node dist/main.js --server http,cron           only those
+//   node dist/main.js --server command run exam.two
+import { isCommandMode } from "@wego/cli";
+import { createApp } from "@wego/core";
+import { defaultServers, defaults } from "./defaults.js";
+import { BootStrap } from "./providers/boot-strap.js";
+import { ExamProvider } from "./providers/exam-provider.js";
+import { commandRouter } from "./routers/command-router.js";
+import { cronRouter } from "./routers/cron-router.js";
+import { grpcRouter } from "./routers/grpc-router.js";
+import { httpRouter } from "./routers/http-router.js";
+import { queueRouter } from "./routers/queue-router.js";
+import { timerRouter } from "./routers/timer-router.js";
+import { websocketRouter } from "./routers/websocket-router.js";
+
+// In command mode stdout carries only the command's result: logs go to stderr.
+const app = createApp({ name: "exam", config: { defaults }, logger: { fd: isCommandMode() ? 2 : 1 }, handleSignals: true });
+const boot = await BootStrap.detect(app); // is Redis there? MySQL?
+
+const grpc = grpcRouter(app);
+const http = httpRouter(app);
+const websocket = websocketRouter(app);
+
+app.provider(boot);
+app.provider(new ExamProvider(boot));
+app.router("grpc", grpc);
+app.router("http", http);
+app.router("queue", queueRouter(app, boot));
+app.router("command", commandRouter(app));
+app.router("websocket", websocket);
+app.router("timer", timerRouter(app));
+app.router("cron", cronRouter(app, boot));
+
+// `--server a,b` / WEGO_SERVER pick the routers; by default all but the one-shot command.
+const asked = app.config.get<string[]>("server", []);
+const off = boot.offRouters();
+const servers = asked.length > 0 ? asked : defaultServers.filter((s) => !off.includes(s));
+try {
+  await app.start({ servers });
+  const host = (key: string) => app.config.get(`${key}.host`, "127.0.0.1");
+  const where: Record<string, string> = {};
+  if (http.port !== undefined) where.http = `http://${host("http")}:${http.port}`;
+  if (grpc.port !== undefined) where.grpc = `${host("grpc")}:${grpc.port}`;
+  if (websocket.port !== undefined) where.websocket = `ws://${host("ws")}:${websocket.port}${app.config.get("ws.path", "/ws")}`;
+  if (Object.keys(where).length > 0) app.log.info(where, "exam listening");
+} catch (err) {
+  app.log.fatal({ err }, "exam failed to start");
+  process.exitCode = 1;
+}

@@ -1,0 +1,11 @@
+import type { App } from "@wego/core";
+import { createGrpcRouter, type GrpcRouter } from "@wego/grpc";
+
+/**
+ * The seed's GrpcRouter: routes of the generic `wego.v1.WegoService/Handle`
+ * (a route name and a JSON payload in, the envelope out). Port: config
+ * `grpc.port` (`WEGO_GRPC_PORT`, `--grpc.port`), default 9341.
+ */
+export function grpcRouter(app: App): GrpcRouter {
+  return createGrpcRouter().route("Two", app.handler("two")).route("One", app.handler("one")).route("Auth", app.handler("auth")); // the token travels as `authorization: Bearer …` metadata
+}

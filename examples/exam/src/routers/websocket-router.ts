@@ -1,0 +1,12 @@
+import type { App } from "@wego/core";
+import { createWsRouter, type WsRouter } from "@wego/ws";
+
+/**
+ * The seed's WebSocketRouter: frames `{ id, route, data }` on `/ws`, each
+ * answered with the envelope and the same `id`. Port: config `ws.port`
+ * (`WEGO_WS_PORT`, `--ws.port`), default 8342. `auth` reads the token the
+ * client sent at the upgrade (`Authorization: Bearer …`).
+ */
+export function websocketRouter(app: App): WsRouter {
+  return createWsRouter().route("one", app.handler("one")).route("two", app.handler("two")).route("auth", app.handler("auth"));
+}

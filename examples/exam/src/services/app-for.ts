@@ -1,0 +1,12 @@
+import { type App, appOf, type Context, WegoError } from "@wego/core";
+
+/**
+ * The app that runs this invocation (what the seed reached through the
+ * global `wego`): its ids, cache, config and logger. Every context a router
+ * builds knows its app.
+ */
+export function appFor(ctx: Context): App {
+  const app = appOf(ctx);
+  if (app === undefined) throw new WegoError("internal", "this service needs a context built by an app");
+  return app;
+}

@@ -1,0 +1,37 @@
+// The first TypeScript example of the root README and of this package's
+// README, run as written: imports of @wego/core are pointed at the sources,
+// and what the snippet logs must match the `// →` / `// {…}` comment it shows.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, afterEach, expect, it, vi } from "vitest";
+
+const here = import.meta.dirname;
+const tmp = mkdtempSync(join(here, ".readme-"));
+afterEach(() => vi.restoreAllMocks());
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function firstTsBlock(markdown: string): string {
+  const m = /```ts\n([\s\S]*?)```/.exec(markdown);
+  if (!m?.[1]) throw new Error("no ts block");
+  return m[1];
+}
+
+async function runSnippet(file: string): Promise<unknown[]> {
+  const code = firstTsBlock(readFileSync(file, "utf8")).replaceAll('from "@wego/core"', `from ${JSON.stringify(join(here, "index.ts"))}`);
+  const path = join(tmp, `${Math.random().toString(36).slice(2)}.ts`);
+  writeFileSync(path, code);
+  const logged: unknown[] = [];
+  vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => void logged.push(args[0]));
+  await import(/* @vite-ignore */ path);
+  return logged;
+}
+
+it("the root README's example logs what it says", async () => {
+  const logged = await runSnippet(join(here, "../../../README.md"));
+  expect(logged).toEqual([{ one: "from one", two: { echo: { hello: "world" } } }]);
+});
+
+it("the core README's example logs what it says", async () => {
+  const logged = await runSnippet(join(here, "../README.md"));
+  expect(logged).toEqual([{ hello: "wego" }]);
+});

@@ -1,0 +1,41 @@
+import type { App } from "./app.js";
+
+/** When a router must give up draining. */
+export interface StopOptions {
+  /** Absolute deadline, ms since epoch. */
+  deadline: number;
+  /** Fires at the deadline: close whatever is still open. */
+  signal: AbortSignal;
+}
+
+/** One route as a router shows it (for `--list`, docs, logs). */
+export interface RouteInfo {
+  /** Transport's own terms: "GET /exam/one", "*\/5 * * * * *", "Two", "exam.one"… */
+  route: string;
+  /** Handler name the route points at. */
+  handler: string;
+}
+
+/**
+ * The adapter every transport implements. A router registers routes in its
+ * own terms, pointing at a handler name or an endpoint; resolves them at
+ * `start` through `app.resolve` (so unknown names fail at boot); and on
+ * `stop` stops accepting, lets in-flight work finish or hands it back, and
+ * gives up at the deadline.
+ */
+export interface Router {
+  start(app: App): Promise<void> | void;
+  stop(options: StopOptions): Promise<void> | void;
+  routes?(): RouteInfo[];
+}
+
+/**
+ * Wiring: `register` runs for every provider first (bind clients, handlers),
+ * then `boot` for every provider (things that need what others registered),
+ * then the routers start. `shutdown` runs in reverse order after routers stop.
+ */
+export interface Provider {
+  register?(app: App): Promise<void> | void;
+  boot?(app: App): Promise<void> | void;
+  shutdown?(app: App): Promise<void> | void;
+}

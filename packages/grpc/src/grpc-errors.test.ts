@@ -1,0 +1,17 @@
+import { catalogueCodes, documentedReasons } from "@wego/core/testing";
+import { describe, expect, it } from "vitest";
+import { grpcCatalogue, grpcError } from "./grpc-errors.js";
+
+describe("grpc error catalogue", () => {
+  it("documents every reason in docs/errors.md (package grpc), and nothing stale", () => {
+    expect(documentedReasons("grpc")).toEqual(catalogueCodes(grpcCatalogue));
+  });
+
+  it("fills the message template", () => {
+    expect(grpcError("WEGO_ERR_GRPC_ROUTE_UNKNOWN", "three")).toMatchObject({
+      code: "unimplemented",
+      reason: "WEGO_ERR_GRPC_ROUTE_UNKNOWN",
+      rawMessage: 'no gRPC route "three"',
+    });
+  });
+});

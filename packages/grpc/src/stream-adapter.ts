@@ -1,0 +1,134 @@
+import http2, { type IncomingHttpHeaders, type ServerHttp2Stream } from "node:http2";
+import { Code, ConnectError } from "@connectrpc/connect";
+import type { UniversalHandler, UniversalServerRequest, UniversalServerResponse } from "@connectrpc/connect/protocol";
+
+/**
+ * A lean adapter from a raw node:http2 stream into connect's own protocol
+ * handlers (gRPC-Web, Connect, and gRPC calls the unary fast path does not
+ * take), without node's compatibility request/response objects.
+ */
+export interface ServeOptions {
+  onError(err: unknown): void;
+  /** Set at the shutdown deadline: why calls cut short by closing their stream are aborted. */
+  readonly shutdown: unknown;
+}
+
+export function serveUniversal(
+  stream: ServerHttp2Stream,
+  headers: IncomingHttpHeaders,
+  handler: UniversalHandler,
+  options: ServeOptions,
+  extraHeaders?: Record<string, string>,
+): void {
+  const onError = options.onError;
+  stream.on("error", ignore);
+  const req = universalRequest(stream, headers, options);
+  handler(req)
+    .then((res) => writeUniversal(stream, res, extraHeaders))
+    .catch((err: unknown) => {
+      if (!stream.headersSent && !stream.destroyed) stream.respond({ ":status": 500 }, { endStream: true });
+      if (ConnectError.from(err).code !== Code.Aborted) onError(err);
+    });
+}
+
+function universalRequest(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, options: ServeOptions): UniversalServerRequest {
+  const header = new Headers();
+  for (const key in headers) {
+    if (key.charCodeAt(0) === 58 /* ":" */) continue;
+    const v = headers[key];
+    if (Array.isArray(v)) for (const one of v) header.append(key, one);
+    else if (v !== undefined) header.set(key, v);
+  }
+  const ac = new AbortController();
+  stream.once("close", () => {
+    const code = stream.rstCode;
+    if (options.shutdown !== undefined) return ac.abort(options.shutdown);
+    ac.abort(
+      code === undefined || code === http2.constants.NGHTTP2_NO_ERROR
+        ? undefined
+        : new ConnectError(
+            `stream reset (HTTP/2 error code ${code})`,
+            code === http2.constants.NGHTTP2_CANCEL ? Code.Canceled : Code.Aborted,
+          ),
+    );
+  });
+  const scheme = headers[":scheme"] ?? "http";
+  const authority = headers[":authority"] ?? headers.host ?? "localhost";
+  return {
+    httpVersion: "2.0",
+    method: (headers[":method"] as string | undefined) ?? "GET",
+    url: `${scheme}://${authority}${headers[":path"] ?? "/"}`,
+    header,
+    // Not the stream itself: leaving its iterator early (connect refusing an
+    // oversized message) would destroy the stream, resetting it with CANCEL
+    // before the error status goes out.
+    body: stream.iterator({ destroyOnReturn: false }),
+    signal: ac.signal,
+  };
+}
+
+async function writeUniversal(
+  stream: ServerHttp2Stream,
+  res: UniversalServerResponse,
+  extra: Record<string, string> | undefined,
+): Promise<void> {
+  const it = res.body?.[Symbol.asyncIterator]();
+  try {
+    // The first chunk comes before the headers go out: an implementation may
+    // still set response headers until then.
+    let chunk = it ? await it.next() : ({ done: true, value: undefined } as const);
+    if (stream.destroyed) return;
+    const trailer = res.trailer;
+    stream.respond(nodeHeaders(res.header, { ...extra, ":status": res.status }), {
+      waitForTrailers: trailer !== undefined,
+      endStream: chunk.done === true && trailer === undefined,
+    });
+    if (trailer !== undefined) stream.once("wantTrailers", () => stream.sendTrailers(nodeHeaders(trailer, {})));
+    for (; chunk.done !== true; chunk = await (it as AsyncIterator<Uint8Array>).next()) {
+      if (stream.destroyed) return;
+      if (!stream.write(chunk.value)) await drained(stream);
+    }
+    if (!stream.writableEnded) stream.end();
+    // The caller may still be sending (we answered early): stop it once our
+    // answer is out, and drop what is buffered, or the stream never ends and
+    // its session never closes.
+    if (!stream.readableEnded) {
+      stream.resume();
+      stream.close(http2.constants.NGHTTP2_NO_ERROR);
+    }
+  } catch (err) {
+    await it?.throw?.(err).catch(ignore);
+    throw err;
+  } finally {
+    it?.return?.().catch(ignore);
+  }
+}
+
+function nodeHeaders(
+  init: UniversalServerResponse["header"],
+  into: Record<string, string | number | string[]>,
+): Record<string, string | number | string[]> {
+  if (init === undefined) return into;
+  const h = init instanceof Headers ? init : new Headers(init);
+  h.forEach((value, key) => {
+    if (key !== "set-cookie") into[key] = value;
+  });
+  const cookies = h.getSetCookie();
+  if (cookies.length > 0) into["set-cookie"] = cookies;
+  return into;
+}
+
+function drained(stream: ServerHttp2Stream): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (err?: Error): void => {
+      stream.off("drain", done);
+      stream.off("close", done);
+      if (err) reject(err);
+      else resolve();
+    };
+    stream.once("drain", done);
+    stream.once("close", done);
+  });
+}
+
+function ignore(): void {}

@@ -1,0 +1,365 @@
+import { context as otelContext, propagation } from "@opentelemetry/api";
+import {
+  type CircuitBreaker,
+  type CircuitBreakerOptions,
+  type Code,
+  type Context,
+  createCircuitBreaker,
+  isBadInput,
+  isCode,
+  WegoError,
+} from "@wego/core";
+import sjson from "secure-json-parse";
+import { Pool } from "undici";
+import { type Balancer, createBalancer, type Upstream } from "./balancer.js";
+import { codeOfStatus } from "./code-map.js";
+import { httpError } from "./errors.js";
+
+/** Options of {@link createHttpClient}. */
+export interface HttpClientOptions {
+  /** One base URL or several (round-robin); a path prefix is kept (`http://billing:8341/api`). */
+  baseUrls: string | readonly string[];
+  /** Name for errors and the circuit breaker. Default the first base URL's host. */
+  name?: string;
+  /** Time for one attempt (connect, headers and body), ms. Default 10 000. */
+  timeoutMs?: number;
+  /** Extra attempts for idempotent requests (GET, HEAD, OPTIONS, PUT, DELETE, or `idempotent: true`). Default 2. */
+  retries?: number;
+  /** First backoff, ms; doubled per attempt, full jitter. Default 100. */
+  backoffMs?: number;
+  /** Longest backoff (and longest Retry-After honoured), ms. Default 2 000. */
+  maxBackoffMs?: number;
+  /** Statuses retried (idempotent requests only). Default 502, 503, 504. */
+  retryOn?: readonly number[];
+  /** How long a failed base URL is skipped, ms. Default 5 000. */
+  skipMs?: number;
+  /** Connections per base URL. Default 64. */
+  connections?: number;
+  /** Idle time before a pooled connection is closed, ms. Default 4 000 (under node's 5 s server default). */
+  keepAliveTimeoutMs?: number;
+  /** Headers sent with every request. */
+  headers?: Readonly<Record<string, string>>;
+  /**
+   * The circuit breaker around each call (after its retries): a breaker, its
+   * options (default `createCircuitBreaker({ name })` from @wego/core), or
+   * false for none. 4xx answers don't count against it.
+   */
+  breaker?: CircuitBreaker | CircuitBreakerOptions | false;
+}
+
+type QueryValue = string | number | boolean;
+
+/** One request. */
+export interface HttpRequest {
+  method?: string;
+  /** Appended to the base URL (`/users/42`). */
+  path: string;
+  query?: Readonly<Record<string, QueryValue | readonly QueryValue[] | undefined>>;
+  /** A string or Buffer is sent as is; anything else as JSON. */
+  body?: unknown;
+  headers?: Readonly<Record<string, string>>;
+  /** The invocation this call is made for: its id, trace and deadline travel along, its signal cancels. */
+  ctx?: Context;
+  /** Per-attempt timeout for this call, ms. */
+  timeoutMs?: number;
+  /** Override: retry this call even if the method isn't idempotent (or never retry it, with false). */
+  idempotent?: boolean;
+  signal?: AbortSignal;
+}
+
+/** A response of any status; `body` is parsed JSON for JSON responses, else text. */
+export interface HttpResponse<T = unknown> {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: T;
+  /** The base URL that answered. */
+  baseUrl: string;
+}
+
+type Options = Omit<HttpRequest, "method" | "path" | "body">;
+
+/** An HTTP client for calling other services. */
+export interface HttpClient {
+  /** Any status comes back as a response; throws only when no answer came (unreachable, timeout, open circuit, cancelled). */
+  request<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>>;
+  /** GET; a 2xx answer's envelope `data` (or the body when not a wego envelope); anything else throws its WegoError. */
+  get<T = unknown>(path: string, options?: Options): Promise<T>;
+  post<T = unknown>(path: string, body?: unknown, options?: Options): Promise<T>;
+  put<T = unknown>(path: string, body?: unknown, options?: Options): Promise<T>;
+  patch<T = unknown>(path: string, body?: unknown, options?: Options): Promise<T>;
+  delete<T = unknown>(path: string, options?: Options): Promise<T>;
+  /** The breaker in use, if any (to watch its state). */
+  readonly breaker: CircuitBreaker | undefined;
+  /** Close every pooled connection. */
+  close(): Promise<void>;
+}
+
+interface Base {
+  url: string;
+  prefix: string;
+  pool: Pool;
+}
+
+const idempotentMethods = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"]);
+/** Reasons a wego server gives when it refused a request before any handler saw it (it is shutting down). */
+const refusedUnprocessed = new Set(["WEGO_ERR_APP_STOPPING", "WEGO_ERR_HTTP_SHUTDOWN"]);
+/** Errors that prove the request never reached the server: safe to retry whatever the method. */
+const notSent = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
+const kResponse = Symbol("wego.http.response");
+
+/**
+ * Create an HTTP client on undici: a connection pool per base URL,
+ * round-robin with failed base URLs skipped for a while, retries with
+ * exponential backoff and full jitter for idempotent requests only, a
+ * per-attempt timeout, @wego/core's circuit breaker, and the context's
+ * request id, trace headers and remaining deadline sent along.
+ *
+ * @example
+ * const billing = createHttpClient({ baseUrls: ["http://billing-a:8341", "http://billing-b:8341"] });
+ * app.onShutdown(() => billing.close());
+ * const invoice = await billing.get(`/invoices/${id}`, { ctx });
+ */
+export function createHttpClient(options: HttpClientOptions): HttpClient {
+  const urls = typeof options.baseUrls === "string" ? [options.baseUrls] : [...options.baseUrls];
+  if (urls.length === 0) throw httpError("WEGO_ERR_HTTP_CONFIG", ["baseUrls", "must hold at least one URL"]);
+  const bases: Base[] = urls.map((url) => {
+    let u: URL;
+    try {
+      u = new URL(url);
+    } catch {
+      throw httpError("WEGO_ERR_HTTP_CONFIG", ["baseUrls", `holds an invalid URL: ${url}`]);
+    }
+    if (u.protocol !== "http:" && u.protocol !== "https:") throw httpError("WEGO_ERR_HTTP_CONFIG", ["baseUrls", `must be http(s): ${url}`]);
+    return {
+      url,
+      prefix: u.pathname.replace(/\/+$/, ""),
+      pool: new Pool(u.origin, { connections: options.connections ?? 64, keepAliveTimeout: options.keepAliveTimeoutMs ?? 4_000 }),
+    };
+  });
+  const name = options.name ?? new URL(urls[0] as string).host;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const retries = options.retries ?? 2;
+  const backoffMs = options.backoffMs ?? 100;
+  const maxBackoffMs = options.maxBackoffMs ?? 2_000;
+  const retryOn = new Set(options.retryOn ?? [502, 503, 504]);
+  const balancer: Balancer<Base> = createBalancer(bases, options.skipMs ?? 5_000);
+  const breaker =
+    options.breaker === false
+      ? undefined
+      : options.breaker !== undefined && typeof (options.breaker as CircuitBreaker).run === "function"
+        ? (options.breaker as CircuitBreaker)
+        : createCircuitBreaker({ name, isFailure: countsAgainstCircuit, ...(options.breaker as CircuitBreakerOptions | undefined) });
+  const defaultHeaders = options.headers ?? {};
+
+  function headersFor(req: HttpRequest, body: unknown): Record<string, string> {
+    const h: Record<string, string> = { ...defaultHeaders };
+    const ctx = req.ctx;
+    if (ctx !== undefined) {
+      h["x-request-id"] = ctx.id;
+      // The active span's context (the tracing filter makes the invocation's span active); without an SDK, forward the caller's.
+      propagation.inject(otelContext.active(), h);
+      if (h.traceparent === undefined) {
+        const tp = ctx.meta.traceparent;
+        const ts = ctx.meta.tracestate;
+        if (typeof tp === "string") h.traceparent = tp;
+        if (typeof ts === "string") h.tracestate = ts;
+      }
+      if (ctx.deadline !== undefined) h["x-request-timeout"] = String(Math.max(1, ctx.deadline - Date.now()));
+    }
+    if (body !== undefined && typeof body !== "string" && !Buffer.isBuffer(body)) h["content-type"] = "application/json";
+    if (req.headers) Object.assign(h, req.headers);
+    return h;
+  }
+
+  function pathFor(base: Base, req: HttpRequest): string {
+    let p = base.prefix + (req.path.startsWith("/") ? req.path : `/${req.path}`);
+    if (req.query) {
+      const qs = new URLSearchParams();
+      for (const [k, v] of Object.entries(req.query)) {
+        if (v === undefined) continue;
+        if (Array.isArray(v)) for (const x of v) qs.append(k, String(x));
+        else qs.append(k, String(v));
+      }
+      const s = qs.toString();
+      if (s !== "") p += (p.includes("?") ? "&" : "?") + s;
+    }
+    return p;
+  }
+
+  /** One attempt on one base URL: a response, or a thrown error tagged with whether it may be retried. */
+  async function attempt(
+    base: Base,
+    req: HttpRequest,
+    method: string,
+    headers: Record<string, string>,
+    body: string | Buffer | undefined,
+    budget: number,
+  ) {
+    const timeout = AbortSignal.timeout(budget);
+    const outer = req.ctx !== undefined ? req.ctx.signal : req.signal;
+    const signal = outer === undefined ? timeout : AbortSignal.any([timeout, outer]);
+    try {
+      const res = await base.pool.request({ method: method as "GET", path: pathFor(base, req), headers, body, signal });
+      const text = await res.body.text();
+      const type = res.headers["content-type"];
+      let parsed: unknown = text;
+      if (typeof type === "string" && /[/+]json\b/i.test(type) && text !== "") {
+        try {
+          parsed = sjson.parse(text, null, { protoAction: "remove", constructorAction: "remove" });
+        } catch {
+          parsed = text;
+        }
+      }
+      return { status: res.statusCode, headers: res.headers as HttpResponse["headers"], body: parsed, baseUrl: base.url };
+    } catch (err) {
+      if (outer?.aborted) throw Object.assign(WegoError.from(outer.reason, "cancelled"), { retryable: false, hostFault: false });
+      const code = (err as { code?: string }).code ?? "";
+      if (timeout.aborted) {
+        throw Object.assign(httpError("WEGO_ERR_HTTP_CLIENT_TIMEOUT", [method, req.path, budget], { cause: err }), {
+          retryable: true,
+          hostFault: true,
+          sent: true,
+        });
+      }
+      const e = httpError("WEGO_ERR_HTTP_CLIENT_UNREACHABLE", [method, req.path, `${base.url} (${code || (err as Error).message})`], {
+        cause: err,
+      });
+      throw Object.assign(e, { retryable: true, hostFault: true, sent: !notSent.has(code) });
+    }
+  }
+
+  async function withRetries(req: HttpRequest): Promise<HttpResponse> {
+    const method = (req.method ?? "GET").toUpperCase();
+    const idempotent = req.idempotent ?? idempotentMethods.has(method);
+    const raw = req.body;
+    const body = raw === undefined ? undefined : typeof raw === "string" || Buffer.isBuffer(raw) ? raw : JSON.stringify(raw);
+    const headers = headersFor(req, raw);
+    const perAttempt = req.timeoutMs ?? timeoutMs;
+    const deadline = req.ctx?.deadline;
+    for (let i = 0; ; i++) {
+      const budget = deadline === undefined ? perAttempt : Math.min(perAttempt, deadline - Date.now());
+      if (budget <= 0) throw new WegoError("deadline_exceeded", `${method} ${req.path}: the caller's deadline passed`);
+      const up: Upstream<Base> = balancer.pick();
+      const last = i >= retries;
+      let res: HttpResponse;
+      try {
+        res = await attempt(up.target, req, method, headers, body, budget);
+      } catch (err) {
+        const e = err as WegoError & { retryable?: boolean; hostFault?: boolean; sent?: boolean };
+        if (e.hostFault) balancer.fail(up);
+        // A request that may have reached the server is retried only when repeating it is harmless.
+        if (last || !e.retryable || (e.sent && !idempotent)) throw e;
+        await sleep(backoff(i), req.ctx?.signal ?? req.signal);
+        continue;
+      }
+      if (res.status === 502 || res.status === 503) balancer.fail(up);
+      else balancer.ok(up);
+      // A draining wego server refused the request before any handler ran: safe to send elsewhere, whatever the method.
+      const notProcessed = res.status === 503 && refusedUnprocessed.has((res.body as { reason?: unknown } | undefined)?.reason as string);
+      if (last || !(idempotent || notProcessed) || !retryOn.has(res.status)) return res;
+      const hinted = retryAfterMs(res.headers["retry-after"]);
+      await sleep(hinted === undefined ? backoff(i) : Math.min(hinted, maxBackoffMs), req.ctx?.signal ?? req.signal);
+    }
+  }
+
+  function backoff(i: number): number {
+    return Math.random() * Math.min(maxBackoffMs, backoffMs * 2 ** i);
+  }
+
+  async function request<T>(req: HttpRequest): Promise<HttpResponse<T>> {
+    if (breaker === undefined) return (await withRetries(req)) as HttpResponse<T>;
+    try {
+      return (await breaker.run(async () => {
+        const res = await withRetries(req);
+        // A 5xx counts against the circuit: throw it through the breaker, hand the response back below.
+        if (res.status >= 500) throw Object.assign(errorOf(req, res), { [kResponse]: res });
+        return res;
+      })) as HttpResponse<T>;
+    } catch (err) {
+      const res = (err as { [kResponse]?: HttpResponse })[kResponse];
+      if (res !== undefined) return res as HttpResponse<T>;
+      throw err;
+    }
+  }
+
+  async function call<T>(method: string, path: string, body: unknown, o: Options = {}): Promise<T> {
+    const res = await request({ ...o, method, path, body });
+    if (res.status >= 200 && res.status < 300) return unwrap(res.body) as T;
+    throw errorOf({ method, path }, res);
+  }
+
+  return {
+    request,
+    get: (path, o) => call("GET", path, undefined, o),
+    post: (path, body, o) => call("POST", path, body, o),
+    put: (path, body, o) => call("PUT", path, body, o),
+    patch: (path, body, o) => call("PATCH", path, body, o),
+    delete: (path, o) => call("DELETE", path, undefined, o),
+    breaker,
+    async close() {
+      await Promise.all(bases.map((b) => b.pool.close()));
+    },
+  };
+}
+
+/** A caller's cancel or a caller's mistake (4xx) says nothing about the upstream's health. */
+function countsAgainstCircuit(err: unknown): boolean {
+  const code = WegoError.from(err).code;
+  return code !== "cancelled" && !isBadInput(code);
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (ms <= 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(t);
+        reject(WegoError.from(signal.reason, "cancelled"));
+      },
+      { once: true },
+    );
+  });
+}
+
+/** Retry-After in ms: delta-seconds or an HTTP date. */
+export function retryAfterMs(value: string | string[] | undefined): number | undefined {
+  if (typeof value !== "string") return undefined;
+  const secs = Number(value);
+  if (Number.isFinite(secs) && secs >= 0) return secs * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+interface EnvelopeLike {
+  code?: unknown;
+  message?: unknown;
+  data?: unknown;
+  reason?: unknown;
+  details?: unknown;
+  ret?: unknown;
+}
+
+/** A wego envelope's `data` (the default or the legacy shape), else the body itself. */
+function unwrap(body: unknown): unknown {
+  if (body !== null && typeof body === "object" && "data" in body) {
+    const e = body as EnvelopeLike;
+    if (e.code === "ok" || (e.ret !== undefined && e.code === "0000")) return e.data;
+  }
+  return body;
+}
+
+/** The WegoError a non-2xx response stands for: the envelope's code when it carries one, else the status's. */
+function errorOf(req: { method?: string; path: string }, res: HttpResponse): WegoError {
+  const e = (res.body !== null && typeof res.body === "object" ? res.body : {}) as EnvelopeLike;
+  const retryAfter = retryAfterMs(res.headers["retry-after"]);
+  const opts = {
+    ...(typeof e.reason === "string" ? { reason: e.reason } : {}),
+    ...(e.details !== undefined ? { details: e.details } : {}),
+    ...(retryAfter !== undefined ? { retryAfterMs: retryAfter } : {}),
+  };
+  const code: Code = isCode(e.code) ? e.code : (codeOfStatus(res.status) ?? "unknown");
+  const message = typeof e.message === "string" ? e.message : `${req.method ?? "GET"} ${req.path} answered ${res.status}`;
+  return new WegoError(code, message, opts);
+}

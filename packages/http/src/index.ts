@@ -1,0 +1,19 @@
+/**
+ * @module @wego/http — wego's HTTP router on node:http (find-my-way radix
+ * routing, envelope, status mapping, health/readiness/metrics, graceful stop)
+ * and an HTTP client on undici (pooling, retries, balancing, circuit breaker).
+ */
+export { codeOfStatus, httpStatusOf, statusOf } from "./code-map.js";
+export type { CorsOptions } from "./cors.js";
+export { type HttpReason, httpCatalogue } from "./errors.js";
+export {
+  createHttpClient,
+  type HttpClient,
+  type HttpClientOptions,
+  type HttpRequest,
+  type HttpResponse,
+  retryAfterMs,
+} from "./http-client.js";
+export { createHttpRouter, HTTP_METHODS, type HttpMethod, type HttpRouter, type RouteTarget } from "./http-router.js";
+export type { HttpRouterOptions } from "./options.js";
+export { isValidRequestId } from "./request-id.js";
