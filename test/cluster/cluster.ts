@@ -164,7 +164,8 @@ export function useCluster(options: ClusterOptions): () => Cluster {
     sql(`CREATE TABLE cron_runs (id BIGINT AUTO_INCREMENT PRIMARY KEY, tick BIGINT NOT NULL, instance VARCHAR(8) NOT NULL,
            pid INT NOT NULL, KEY (tick));
          CREATE TABLE job_runs (id BIGINT AUTO_INCREMENT PRIMARY KEY, job INT NOT NULL, instance VARCHAR(8) NOT NULL,
-           pid INT NOT NULL, attempt INT NOT NULL, finished TINYINT NOT NULL DEFAULT 0, KEY (job));`);
+           pid INT NOT NULL, attempt INT NOT NULL, finished TINYINT NOT NULL DEFAULT 0,
+           started_at TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3), KEY (job));`);
     const ports = await freePorts(options.size ?? 3);
     const servers = new Set(["http", ...options.servers]);
     const args = [

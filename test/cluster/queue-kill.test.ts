@@ -1,6 +1,10 @@
 // 10,000 queue jobs worked by three instances; one is SIGKILLed midway and
 // started again. MySQL records every run (start, then finish): every job
 // finishes, and only jobs the killed process held ran more than once.
+//
+// The kill must land mid-run, or the test proves nothing about in-flight
+// jobs: every 250th job is a long one, and B is killed while it is less than
+// half-way through one (its other slots may or may not be between jobs).
 import { createQueueProducer } from "@wego/redis-queue";
 import { describe, expect, it } from "vitest";
 import { eventually, useCluster } from "./cluster.ts";
@@ -8,6 +12,8 @@ import { eventually, useCluster } from "./cluster.ts";
 const JOBS = 10_000;
 const JOB_MS = 5;
 const CONCURRENCY = 10;
+const LONG_EVERY = 250;
+const LONG_MS = 2000;
 const cluster = useCluster({ area: "queue", servers: ["queue"], config: { "cluster.concurrency": String(CONCURRENCY) } });
 
 describe("queue jobs with a worker killed midway", () => {
@@ -22,11 +28,19 @@ describe("queue jobs with a worker killed midway", () => {
     const producer = createQueueProducer({ connection: "redis://127.0.0.1:6379", queue, prefix });
     const t0 = Date.now();
     for (let from = 0; from < JOBS; from += 1000) {
-      await producer.pushBulk(Array.from({ length: 1000 }, (_, k) => ({ route: "work", data: { i: from + k, ms: JOB_MS } })));
+      await producer.pushBulk(Array.from({ length: 1000 }, (_, k) => ({ route: "work", data: { i: from + k, ms: (from + k) % LONG_EVERY === 0 ? LONG_MS : JOB_MS } })));
     }
 
     expect(await eventually(() => finished() >= JOBS / 4, 60_000, 100)).toBe(true);
     const killedPid = victim.info?.pid;
+    const inLongRun = () =>
+      Number(
+        sql(
+          `SELECT COUNT(*) FROM job_runs WHERE pid = ${killedPid} AND finished = 0 AND job % ${LONG_EVERY} = 0
+             AND started_at > NOW(3) - INTERVAL ${LONG_MS / 2000} SECOND`,
+        )[0]?.[0],
+      ) > 0;
+    expect(await eventually(inLongRun, 60_000, 50), "B never ran a long job").toBe(true);
     expect((await victim.stop("SIGKILL")).signal).toBe("SIGKILL");
     const atKill = finished();
     expect(atKill).toBeLessThan(JOBS);
