@@ -28,7 +28,12 @@ describe("queue jobs with a worker killed midway", () => {
     const producer = createQueueProducer({ connection: "redis://127.0.0.1:6379", queue, prefix });
     const t0 = Date.now();
     for (let from = 0; from < JOBS; from += 1000) {
-      await producer.pushBulk(Array.from({ length: 1000 }, (_, k) => ({ route: "work", data: { i: from + k, ms: (from + k) % LONG_EVERY === 0 ? LONG_MS : JOB_MS } })));
+      await producer.pushBulk(
+        Array.from({ length: 1000 }, (_, k) => ({
+          route: "work",
+          data: { i: from + k, ms: (from + k) % LONG_EVERY === 0 ? LONG_MS : JOB_MS },
+        })),
+      );
     }
 
     expect(await eventually(() => finished() >= JOBS / 4, 60_000, 100)).toBe(true);
