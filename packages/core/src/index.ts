@@ -51,3 +51,4 @@ export { createLogger, type Logger, type LoggerOptions } from "./logger.js";
 export type { CacheStore, DistributedLock, LimiterStore, LockHandle, PubSub, WorkerIdLease } from "./ports.js";
 export type { Provider, RouteInfo, Router, StopOptions } from "./router.js";
 export { type Next, type Service, type ServiceFn, type ServiceObject, services } from "./service.js";
+export { isSettled, settled, settledValue } from "./settled.js";

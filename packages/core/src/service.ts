@@ -1,6 +1,7 @@
 import type { Context } from "./context.js";
 import { frameworkError } from "./errors/catalogue.js";
 import { WegoError } from "./errors/wego-error.js";
+import { resolved } from "./resolved.js";
 
 /** Call the rest of the chain; resolves when everything after this service has run. */
 export type Next = () => Promise<void>;
@@ -15,7 +16,6 @@ export interface ServiceObject {
 
 export type Service = ServiceFn | ServiceObject;
 
-const resolved: Promise<void> = Promise.resolve();
 const noNext: Next = () => resolved;
 
 function describe(value: unknown): string {
@@ -42,6 +42,15 @@ export function toServiceFn(s: Service, where = "a service"): ServiceFn {
 }
 
 /**
+ * What a service returned, as the promise the chain passes on: nothing (a
+ * service that finished synchronously) becomes the shared `resolved`, so a
+ * chain whose services all finished synchronously returns exactly `resolved`.
+ */
+function settle(r: unknown): Promise<void> {
+  return r === undefined ? resolved : (Promise.resolve(r) as Promise<unknown> as Promise<void>);
+}
+
+/**
  * Compose services into one (koa-compose semantics): each runs code before and
  * after `await next()`, so a service sees what later services produced. A
  * service that doesn't call `next` ends the chain there. Calling `next` twice
@@ -55,7 +64,7 @@ function chain(...list: Service[]): ServiceFn {
     const only = fns[0] as ServiceFn;
     return (ctx, next) => {
       let called = false;
-      return Promise.resolve(
+      return settle(
         only(ctx, () => {
           if (called) return Promise.reject(frameworkError("WEGO_ERR_NEXT_TWICE", only.name || "#0"));
           called = true;
@@ -74,7 +83,7 @@ function chain(...list: Service[]): ServiceFn {
       if (i === n) return next ? next() : resolved;
       const fn = fns[i] as ServiceFn;
       try {
-        return Promise.resolve(fn(ctx, () => dispatch(i + 1))) as Promise<void>;
+        return settle(fn(ctx, () => dispatch(i + 1)));
       } catch (err) {
         return Promise.reject(err);
       }

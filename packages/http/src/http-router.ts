@@ -1,6 +1,17 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from "node:http";
 import { type AddressInfo, Server as NetServer, type Socket } from "node:net";
-import { type App, type Context, type Endpoint, type RouteInfo, type Router, type StopOptions, targetName, WegoError } from "@wego/core";
+import {
+  type App,
+  type Context,
+  type Endpoint,
+  isSettled,
+  type RouteInfo,
+  type Router,
+  type StopOptions,
+  settledValue,
+  targetName,
+  WegoError,
+} from "@wego/core";
 import fastQuerystring from "fast-querystring";
 import FindMyWay from "find-my-way";
 import { BodyKind, bodyKindOf, decodeBody, SUPPORTED_TYPES } from "./body.js";
@@ -407,14 +418,24 @@ function serve(app: App, opts: ResolvedOptions, routes: readonly Route[], inflig
     invoke(socket, res, route.endpoint as Endpoint, ctx);
   }
 
-  async function invoke(socket: Socket, res: ServerResponse, endpoint: Endpoint, ctx: Context): Promise<void> {
-    let result: unknown;
-    let failed: WegoError | undefined;
+  function invoke(socket: Socket, res: ServerResponse, endpoint: Endpoint, ctx: Context): void {
+    let p: Promise<unknown>;
     try {
-      result = await app.run(endpoint, ctx);
+      p = app.run(endpoint, ctx);
     } catch (err) {
-      failed = WegoError.from(err);
+      answer(socket, res, ctx, undefined, WegoError.from(err));
+      return;
     }
+    // A handler that finished synchronously is answered now, not a microtask later.
+    if (isSettled(p)) answer(socket, res, ctx, settledValue(p), undefined);
+    else
+      p.then(
+        (result) => answer(socket, res, ctx, result, undefined),
+        (err: unknown) => answer(socket, res, ctx, undefined, WegoError.from(err)),
+      );
+  }
+
+  function answer(socket: Socket, res: ServerResponse, ctx: Context, result: unknown, failed: WegoError | undefined): void {
     // Not pending any more: answered at the deadline or the stop deadline, or the client left.
     if (!inflight.remove(socket, ctx)) return;
     try {
