@@ -1,4 +1,5 @@
 import type { Socket } from "node:net";
+import { filters } from "@wego/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { eventually, open, resetClients, type Started, sleep, startWs, type TestClient } from "./test/harness.js";
 
@@ -68,5 +69,37 @@ describe("backpressure", () => {
     await eventually(() => reader.received.length === 150, 5000);
     expect((reader.received.at(-1) as { data: { i: number } }).data.i).toBe(149);
     expect(reader.ws.readyState).toBe(1);
+  });
+});
+
+describe("handlers that finish synchronously", () => {
+  it("are answered in the same turn, and a queue of them behind slow calls drains completely, each reply with its id", async () => {
+    started = await startWs(
+      (app) => {
+        app.handler(
+          "slow",
+          filters.create(async (ctx) => {
+            await sleep(30);
+            ctx.response("slow", true);
+          }),
+        );
+        app.handler(
+          "fast",
+          filters.create((ctx) => {
+            ctx.response("n", (ctx.request as { n: number }).n);
+          }),
+        );
+      },
+      ["slow", "fast"],
+      { maxInFlight: 2 },
+    );
+    const c = await open(started.url);
+    // Two slow calls fill the connection's slots: the fast ones queue behind them, reading pauses.
+    const slow = [c.request("slow", {}), c.request("slow", {})];
+    const fast = Array.from({ length: 2000 }, (_, n) => c.request("fast", { n }));
+    const replies = await Promise.all(fast);
+    expect(replies.map((r) => (r.data as { n: number }).n)).toEqual(Array.from({ length: 2000 }, (_, n) => n));
+    expect((await Promise.all(slow)).every((r) => r.code === "ok")).toBe(true);
+    expect(started.router.connections).toBe(1);
   });
 });
