@@ -1,0 +1,122 @@
+#!/usr/bin/env node
+// The same comparison as run.mjs, measured so that the VM's drift cancels:
+// wego and one competitor are loaded at the same time, both pinned to CPU 0
+// (the scheduler gives each half of it), each by its own wrk on CPU 1. Both
+// are CPU-bound on the same core over the same seconds, so the ratio of
+// requests they complete is the inverse ratio of their CPU cost per request,
+// whatever the machine is doing. On this 2-vCPU VM sequential runs of one
+// server drift by ±15 % from run to run; these ratios hold to about ±2 %.
+//
+//   node bench/http/together.mjs [--vs fastify] [--rounds 5] [--duration 5] [--no-build]
+//
+// Prints per round and route: req/s of each and wego ÷ competitor. Check with
+// `top` that CPU 0 is at 100 % and CPU 1 below it (server-bound), as here.
+import { execFileSync, spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { request } from "node:http";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const { values: args } = parseArgs({
+  options: {
+    vs: { type: "string", default: "fastify" },
+    rounds: { type: "string", default: "5" },
+    duration: { type: "string", default: "5" },
+    connections: { type: "string", default: "100" },
+    "no-build": { type: "boolean", default: false },
+  },
+});
+const rounds = Number(args.rounds);
+const duration = Number(args.duration);
+const servers = ["wego", args.vs];
+const portOf = (name) => 18441 + servers.indexOf(name);
+
+// The POST body of run.mjs: a 1,011-byte JSON object.
+const echoBody = (() => {
+  const o = { id: 12345, name: "wego bench", tags: ["a", "b", "c"], nested: { ok: true, n: 3.14 }, pad: "" };
+  o.pad = "x".repeat(1011 - JSON.stringify(o).length);
+  return JSON.stringify(o);
+})();
+const luaFile = join(tmpdir(), `wego-bench-http-together-${process.pid}.lua`);
+writeFileSync(luaFile, `wrk.method = "POST"\nwrk.body = '${echoBody}'\nwrk.headers["Content-Type"] = "application/json"\n`);
+
+if (!args["no-build"]) {
+  execFileSync("pnpm", ["-F", "@wego/core", "-F", "@wego/http", "build"], { cwd: join(here, "..", ".."), stdio: "ignore" });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const get = (port) =>
+  new Promise((resolve, reject) => {
+    request({ host: "127.0.0.1", port, path: "/hello/world" }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode));
+    })
+      .on("error", reject)
+      .end();
+  });
+
+async function start(name) {
+  const child = spawn("taskset", ["-c", "0", process.execPath, join(here, "servers", `${name}.mjs`)], {
+    env: { ...process.env, PORT: String(portOf(name)), NODE_ENV: "production" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  for (let i = 0; i < 200; i++) {
+    await sleep(50);
+    if ((await get(portOf(name)).catch(() => 0)) === 200) return child;
+  }
+  child.kill("SIGKILL");
+  throw new Error(`${name} did not start`);
+}
+
+/** Run one wrk per server at once; resolve with each one's completed requests per second. */
+function together(path, post, seconds) {
+  return Promise.all(
+    servers.map(
+      (name) =>
+        new Promise((resolve, reject) => {
+          const a = ["-c", "1", "wrk", "-t1", `-c${args.connections}`, `-d${seconds}s`];
+          if (post) a.push("-s", luaFile);
+          a.push(`http://127.0.0.1:${portOf(name)}${path}`);
+          let out = "";
+          const w = spawn("taskset", a, { stdio: ["ignore", "pipe", "inherit"] });
+          w.stdout.on("data", (d) => {
+            out += d;
+          });
+          w.on("error", reject);
+          w.on("close", () => {
+            const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
+            if (/Non-2xx|Socket errors/.test(out)) reject(new Error(`wrk against ${name} reported trouble:\n${out}`));
+            else resolve(rps);
+          });
+        }),
+    ),
+  );
+}
+
+const children = [];
+try {
+  for (const s of servers) children.push(await start(s));
+  const routes = [
+    ["GET /hello/:name", "/hello/world", false],
+    ["POST /echo (1 KB)", "/echo", true],
+  ];
+  const ratios = new Map(routes.map(([label]) => [label, []]));
+  for (const [, path, post] of routes) await together(path, post, 2); // warm-up
+  for (let r = 0; r < rounds; r++) {
+    for (const [label, path, post] of routes) {
+      const [w, c] = await together(path, post, duration);
+      ratios.get(label).push(w / c);
+      console.log(`round ${r} ${label.padEnd(18)} wego ${w.toFixed(0)} req/s, ${args.vs} ${c.toFixed(0)} req/s, ratio ${(w / c).toFixed(3)}`);
+    }
+  }
+  console.log(`\n| route | wego ÷ ${args.vs} (median) | rounds |\n|---|---:|---|`);
+  for (const [label, rs] of ratios) {
+    const sorted = [...rs].sort((a, b) => a - b);
+    console.log(`| ${label} | ${sorted[Math.floor(sorted.length / 2)].toFixed(3)} | ${rs.map((x) => x.toFixed(3)).join(", ")} |`);
+  }
+} finally {
+  for (const c of children) c.kill("SIGKILL");
+}
