@@ -109,7 +109,9 @@ try {
     for (const [label, path, post] of routes) {
       const [w, c] = await together(path, post, duration);
       ratios.get(label).push(w / c);
-      console.log(`round ${r} ${label.padEnd(18)} wego ${w.toFixed(0)} req/s, ${args.vs} ${c.toFixed(0)} req/s, ratio ${(w / c).toFixed(3)}`);
+      console.log(
+        `round ${r} ${label.padEnd(18)} wego ${w.toFixed(0)} req/s, ${args.vs} ${c.toFixed(0)} req/s, ratio ${(w / c).toFixed(3)}`,
+      );
     }
   }
   console.log(`\n| route | wego ÷ ${args.vs} (median) | rounds |\n|---|---:|---|`);
