@@ -21,7 +21,7 @@ const { values: args } = parseArgs({
     duration: { type: "string", default: "10" },
     warmup: { type: "string", default: "2" },
     conns: { type: "string", default: "50" },
-    servers: { type: "string", default: "bare,json,wego" },
+    servers: { type: "string", default: "bare,json,wego,wego-sync" },
     "no-build": { type: "boolean", default: false },
     "no-readme": { type: "boolean", default: false },
   },

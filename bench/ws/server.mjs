@@ -3,6 +3,8 @@
 //   json — the least a JSON request/reply protocol does (parse, route, await, stringify);
 //   wego — @wego/ws (built dist) routing frames {id, route:"echo", data} to a
 //          handler returning its input, answered with the envelope and the id;
+//   wego-sync — the same with the handler as filters.create over a service
+//          that finishes synchronously (answered without a microtask hop);
 //   bare-slow — bare plus a fixed busy wait per message (SPIN_NS), to calibrate.
 // Prints "ready" on stdout once listening on PORT (127.0.0.1).
 import { createServer } from "node:http";
@@ -52,11 +54,20 @@ if (which === "bare") {
     });
   });
   server.listen(port, "127.0.0.1", () => console.log("ready"));
-} else if (which === "wego") {
-  const { createApp } = await import("@wego/core");
+} else if (which === "wego" || which === "wego-sync") {
+  const { createApp, filters } = await import("@wego/core");
   const { createWsRouter } = await import("@wego/ws");
   const app = createApp({ name: "bench", logger: false, production: true, config: { env: {}, argv: [] } });
-  app.handler("echo", async (ctx) => ctx.request);
+  if (which === "wego") app.handler("echo", async (ctx) => ctx.request);
+  // The seed's handler form, filters.New(chain): a service that finishes
+  // synchronously is answered in the same turn (no microtask hop).
+  else
+    app.handler(
+      "echo",
+      filters.create((ctx) => {
+        ctx.result = ctx.request;
+      }),
+    );
   app.router("ws", createWsRouter({ port, host: "127.0.0.1" }).route("echo", "echo"));
   await app.start();
   console.log("ready");
