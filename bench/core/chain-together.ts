@@ -3,56 +3,22 @@
 // (each gets half of it), for the same seconds; the ratio of calls they
 // complete is the inverse ratio of their cost per call. chain.bench.ts runs
 // the cases one after the other in one process, and on this VM its medians
-// move by ±5 % from run to run; this repeats to about ±2 %.
+// move by ±5 % from run to run; this repeats to about ±0.5 %.
 //   node bench/core/chain-together.ts [rounds=3] [ms=4000]   (after `pnpm build`)
 // A process started with `worker <case> <ms>` runs one case and prints calls/s.
 import { execFileSync, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { createApp, type Endpoint, type Filter, filters, type Next, services } from "@wego/core";
-import compose from "koa-compose";
+import { app, init, koa, wegoEndpoint } from "./chain-cases.ts";
 
 const self = fileURLToPath(import.meta.url);
 
 if (process.argv[2] === "worker") {
   const which = process.argv[3];
   const ms = Number(process.argv[4] ?? 4000);
-  // The same cases as chain.bench.ts.
-  const app = createApp({ logger: false, config: { env: {}, argv: [] } });
-  const filter =
-    (i: number): Filter =>
-    (next) =>
-    async (ctx) => {
-      (ctx as unknown as { n: number }).n = i;
-      return next(ctx);
-    };
-  const service = (i: number) => async (ctx: { n?: number }, next: Next) => {
-    ctx.n = i;
-    await next();
-  };
-  const last = (ctx: import("@wego/core").Context) => {
-    ctx.response("done", true);
-  };
-  const ep: Endpoint = filters.chain(
-    filter(1),
-    filter(2),
-    filter(3),
-    filters.comm(services.chain(...Array.from({ length: 9 }, (_, i) => service(i) as never), last)),
-  );
-  type KoaCtx = { n: number; body?: unknown };
-  const koa = compose<KoaCtx>([
-    ...Array.from({ length: 12 }, (_, i) => async (ctx: KoaCtx, next: () => Promise<unknown>) => {
-      ctx.n = i;
-      await next();
-    }),
-    async (ctx: KoaCtx) => {
-      ctx.body = { done: true };
-    },
-  ]);
-  const init = { transport: "bench", route: "chain", handler: "chain", id: "bench-id" };
   const run =
     which === "wego"
       ? async (n: number) => {
-          for (let i = 0; i < n; i++) await app.run(ep, app.context(init));
+          for (let i = 0; i < n; i++) await app.run(wegoEndpoint, app.context(init));
         }
       : async (n: number) => {
           for (let i = 0; i < n; i++) await koa({ n: 0 });
