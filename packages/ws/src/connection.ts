@@ -290,14 +290,17 @@ export class WsConnection implements WsPeer, HubMember {
     if (this.#flowing) return;
     this.#flowing = true;
     const max = this.#host.maxInFlight;
-    while (!this.#backpressured && !this.#closed && this.#inflight < max) {
-      const queue = this.#queue;
-      if (queue === undefined) break;
-      const frame = queue.shift() as RequestFrame;
-      if (queue.length === 0) this.#queue = undefined;
-      this.#dispatch(frame);
+    try {
+      while (!this.#backpressured && !this.#closed && this.#inflight < max) {
+        const queue = this.#queue;
+        if (queue === undefined) break;
+        const frame = queue.shift() as RequestFrame;
+        if (queue.length === 0) this.#queue = undefined;
+        this.#dispatch(frame);
+      }
+    } finally {
+      this.#flowing = false;
     }
-    this.#flowing = false;
     const pause = !this.#closed && (this.#queue !== undefined || this.#backpressured || this.#inflight >= max);
     if (pause === this.#readPaused) return;
     this.#readPaused = pause;
