@@ -12,10 +12,10 @@
 import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { echoBody, writePostScript } from "./post-body.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
@@ -39,14 +39,7 @@ const BASE_PORT = 18341;
 const portOf = (name) => BASE_PORT + servers.indexOf(name);
 const TICK_US = 1e6 / Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim());
 
-// A 1,011-byte JSON object, as in perf-anchors.md.
-const echoBody = (() => {
-  const o = { id: 12345, name: "wego bench", tags: ["a", "b", "c"], nested: { ok: true, n: 3.14 }, pad: "" };
-  o.pad = "x".repeat(1011 - JSON.stringify(o).length);
-  return JSON.stringify(o);
-})();
-const luaFile = join(tmpdir(), `wego-bench-http-post-${process.pid}.lua`);
-writeFileSync(luaFile, `wrk.method = "POST"\nwrk.body = '${echoBody}'\nwrk.headers["Content-Type"] = "application/json"\n`);
+const luaFile = writePostScript("post");
 
 if (!args["no-build"]) {
   console.error("building @wego/core and @wego/http…");

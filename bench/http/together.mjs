@@ -12,12 +12,11 @@
 // Prints per round and route: req/s of each and wego ÷ competitor. Check with
 // `top` that CPU 0 is at 100 % and CPU 1 below it (server-bound), as here.
 import { execFileSync, spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
 import { request } from "node:http";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { writePostScript } from "./post-body.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values: args } = parseArgs({
@@ -34,14 +33,7 @@ const duration = Number(args.duration);
 const servers = ["wego", args.vs];
 const portOf = (name) => 18441 + servers.indexOf(name);
 
-// The POST body of run.mjs: a 1,011-byte JSON object.
-const echoBody = (() => {
-  const o = { id: 12345, name: "wego bench", tags: ["a", "b", "c"], nested: { ok: true, n: 3.14 }, pad: "" };
-  o.pad = "x".repeat(1011 - JSON.stringify(o).length);
-  return JSON.stringify(o);
-})();
-const luaFile = join(tmpdir(), `wego-bench-http-together-${process.pid}.lua`);
-writeFileSync(luaFile, `wrk.method = "POST"\nwrk.body = '${echoBody}'\nwrk.headers["Content-Type"] = "application/json"\n`);
+const luaFile = writePostScript("together");
 
 if (!args["no-build"]) {
   execFileSync("pnpm", ["-F", "@wego/core", "-F", "@wego/http", "build"], { cwd: join(here, "..", ".."), stdio: "ignore" });
