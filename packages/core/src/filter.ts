@@ -54,9 +54,14 @@ function comm(service: Service): Endpoint {
       return Promise.reject(err);
     }
     // Services that all finished synchronously: the result is there now, no reaction needed.
-    if (p === undefined || p === resolved || typeof (p as Promise<void>).then !== "function") return settled(ctx.result);
+    if (finishedNow(p)) return settled(ctx.result);
     return (p as Promise<void>).then(() => ctx.result);
   };
+}
+
+/** Whether what a service chain returned says every service finished synchronously (see resolved.ts). */
+function finishedNow(p: unknown): boolean {
+  return p === undefined || p === resolved || typeof (p as Promise<void>).then !== "function";
 }
 
 /**
@@ -106,7 +111,7 @@ function create(service: Service): Endpoint {
     } catch (err) {
       return Promise.reject(fault(ctx, err));
     }
-    if (p === undefined || p === resolved || typeof (p as Promise<void>).then !== "function") return settled(ctx.result);
+    if (finishedNow(p)) return settled(ctx.result);
     return (p as Promise<void>).then(
       () => ctx.result,
       (err: unknown) => {
