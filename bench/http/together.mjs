@@ -7,8 +7,10 @@
 // whatever the machine is doing. On this 2-vCPU VM sequential runs of one
 // server drift by ±15 % from run to run; these ratios hold to about ±2 %.
 //
-//   node bench/http/together.mjs [--vs fastify] [--rounds 5] [--duration 5] [--no-build]
+//   node bench/http/together.mjs [--vs fastify] [--wego wego] [--rounds 5] [--duration 5] [--no-build]
 //
+// --wego wego-async loads the wego server whose services are `async` functions
+// (each then costs a promise and a microtask hop, as in most real handlers).
 // Prints per round and route: req/s of each and wego ÷ competitor. Check with
 // `top` that CPU 0 is at 100 % and CPU 1 below it (server-bound), as here.
 import { execFileSync, spawn } from "node:child_process";
@@ -22,6 +24,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const { values: args } = parseArgs({
   options: {
     vs: { type: "string", default: "fastify" },
+    wego: { type: "string", default: "wego" },
     rounds: { type: "string", default: "5" },
     duration: { type: "string", default: "5" },
     connections: { type: "string", default: "100" },
@@ -30,7 +33,7 @@ const { values: args } = parseArgs({
 });
 const rounds = Number(args.rounds);
 const duration = Number(args.duration);
-const servers = ["wego", args.vs];
+const servers = [args.wego, args.vs];
 const portOf = (name) => 18441 + servers.indexOf(name);
 
 const luaFile = writePostScript("together");
@@ -102,11 +105,11 @@ try {
       const [w, c] = await together(path, post, duration);
       ratios.get(label).push(w / c);
       console.log(
-        `round ${r} ${label.padEnd(18)} wego ${w.toFixed(0)} req/s, ${args.vs} ${c.toFixed(0)} req/s, ratio ${(w / c).toFixed(3)}`,
+        `round ${r} ${label.padEnd(18)} ${args.wego} ${w.toFixed(0)} req/s, ${args.vs} ${c.toFixed(0)} req/s, ratio ${(w / c).toFixed(3)}`,
       );
     }
   }
-  console.log(`\n| route | wego ÷ ${args.vs} (median) | rounds |\n|---|---:|---|`);
+  console.log(`\n| route | ${args.wego} ÷ ${args.vs} (median) | rounds |\n|---|---:|---|`);
   for (const [label, rs] of ratios) {
     const sorted = [...rs].sort((a, b) => a - b);
     console.log(`| ${label} | ${sorted[Math.floor(sorted.length / 2)].toFixed(3)} | ${rs.map((x) => x.toFixed(3)).join(", ")} |`);

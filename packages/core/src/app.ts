@@ -15,7 +15,7 @@ import { lazyRequire } from "./lazy-require.js";
 import { createLogger, type LoggerOptions } from "./logger.js";
 import type { CacheStore, WorkerIdLease } from "./ports.js";
 import type { Provider, RouteInfo, Router } from "./router.js";
-import { isSettled } from "./settled.js";
+import { isSettled, settledValue } from "./settled.js";
 
 export interface AppOptions {
   name?: string;
@@ -42,6 +42,18 @@ export interface AppOptions {
   /** The shared tier of `app.cache` (e.g. Redis); same as `app.useCacheStore(store)`. */
   cacheStore?: CacheStore;
 }
+
+/** A reply called from a reaction: a throw there would become an unhandled rejection, so it is logged instead. */
+function replyLate<T>(reply: Reply<T>, ctx: Context, result: T | undefined, error: unknown, failed: boolean): void {
+  try {
+    reply(result, error, failed);
+  } catch (err) {
+    ctx.log.error({ err }, "a transport's reply to %s threw", ctx.handler);
+  }
+}
+
+/** How `app.serve` hands an outcome back: `failed` tells a rejection (with its reason in `error`) from a result. */
+export type Reply<T = unknown> = (result: T | undefined, error: unknown, failed: boolean) => void;
 
 export type AppState = "idle" | "starting" | "running" | "stopping" | "stopped";
 
@@ -106,6 +118,15 @@ export interface App {
   context(init: InvocationInit): Context;
   /** Run an endpoint on a context: tracked for draining, refused while stopping. */
   run<T>(endpoint: Endpoint<T>, ctx: Context): Promise<T>;
+  /**
+   * Run an endpoint for a transport that only needs its outcome: `reply` gets
+   * the result, or the error with `failed` set, after the invocation has left
+   * the in-flight set. Tracking and the answer share one reaction, where
+   * `run` plus a `.then` cost two (a promise and a microtask hop per
+   * invocation); a handler that finished synchronously is answered before
+   * `serve` returns. Refused while stopping, like `run` (as a failure).
+   */
+  serve<T>(endpoint: Endpoint<T>, ctx: Context, reply: Reply<T>): void;
   /** Resolve, build a context and run: the one-call path for transports and tests. */
   invoke(target: string | Endpoint, init: Omit<InvocationInit, "route"> & { route?: string }): Promise<unknown>;
   /** Number of invocations in flight. */
@@ -337,6 +358,42 @@ class WegoApp implements App {
       p.then(done, done);
     }
     return p;
+  }
+
+  serve<T>(endpoint: Endpoint<T>, ctx: Context, reply: Reply<T>): void {
+    if (this.#state === "stopping" || this.#state === "stopped") {
+      ctx.dispose();
+      reply(undefined, frameworkError("WEGO_ERR_APP_STOPPING"), true);
+      return;
+    }
+    this.#inflight.add(ctx);
+    let p: Promise<T>;
+    try {
+      p = endpoint(ctx);
+    } catch (err) {
+      this.#done(ctx);
+      reply(undefined, err, true);
+      return;
+    }
+    if (typeof (p as Partial<Promise<T>> | undefined)?.then !== "function") {
+      // An endpoint written in plain JS may return a bare value.
+      this.#done(ctx);
+      reply(p as T, undefined, false);
+    } else if (isSettled(p)) {
+      this.#done(ctx);
+      reply(settledValue(p), undefined, false);
+    } else {
+      p.then(
+        (result) => {
+          this.#done(ctx);
+          replyLate(reply, ctx, result, undefined, false);
+        },
+        (err: unknown) => {
+          this.#done(ctx);
+          replyLate(reply, ctx, undefined, err, true);
+        },
+      );
+    }
   }
 
   #done(ctx: Context): void {

@@ -72,3 +72,32 @@ describe("Context", () => {
     expect(ctx.log).toBe(ctx.log);
   });
 });
+
+describe("Context values shared by a source (InvocationInit.values)", () => {
+  it("reads through, copies on the first write or delete, and never writes the shared map", async () => {
+    const { createContextKey } = await import("./context-key.js");
+    const peer = createContextKey<string>("peer");
+    const other = createContextKey<number>("other", 7);
+    const shared = new Map<unknown, unknown>([[peer.id, "conn-1"]]);
+    const app = createApp({ logger: false, config: { env: {}, argv: [] } });
+    const a = app.context({ transport: "t", route: "r", values: shared });
+    const b = app.context({ transport: "t", route: "r", values: shared });
+    expect(a.get(peer)).toBe("conn-1");
+    expect(a.has(peer)).toBe(true);
+    expect(a.get(other)).toBe(7);
+    a.set(other, 1);
+    expect(a.delete(peer)).toBe(true);
+    expect(a.has(peer)).toBe(false);
+    expect(a.get(other)).toBe(1);
+    // b and the shared map are untouched by a's writes.
+    expect(b.get(peer)).toBe("conn-1");
+    expect(b.get(other)).toBe(7);
+    expect([...shared.keys()]).toEqual([peer.id]);
+    expect(b.delete(other)).toBe(false);
+    // A fork starts from what its parent sees.
+    const f = b.fork();
+    expect(f.get(peer)).toBe("conn-1");
+    f.set(peer, "changed");
+    expect(b.get(peer)).toBe("conn-1");
+  });
+});

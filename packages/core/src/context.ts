@@ -23,6 +23,13 @@ export interface InvocationInit {
   deadline?: number;
   /** Aborts the invocation (client disconnect, shutdown…). */
   signal?: AbortSignal;
+  /**
+   * Values every invocation from one source starts with (a WebSocket
+   * connection's peer and claims…), keyed by `ContextKey.id`: read through,
+   * copied on the context's first `set`/`delete`, never written. Saves a Map
+   * per invocation when a transport has values to hand every handler.
+   */
+  values?: ReadonlyMap<unknown, unknown>;
 }
 
 /** What a Context needs from its App; kept narrow so Context stays testable. */
@@ -60,7 +67,9 @@ export class Context {
   _next: Context | undefined = undefined;
 
   readonly #host: ContextHost;
+  // Own values, created on first write; until then reads go to #shared.
   #values: Map<unknown, unknown> | undefined;
+  #shared: ReadonlyMap<unknown, unknown> | undefined;
   #log: Logger | undefined;
   #ac: AbortController | undefined;
   #abortReason: unknown;
@@ -78,6 +87,7 @@ export class Context {
     this.meta = init.meta ?? noMeta;
     this.deadline = init.deadline;
     this.#values = values;
+    this.#shared = values === undefined ? init.values : undefined;
     const parent = init.signal;
     if (parent) {
       if (parent.aborted) this.abort(parent.reason);
@@ -100,25 +110,35 @@ export class Context {
   get(key: string): unknown;
   get(key: Key): unknown {
     const id = typeof key === "string" ? key : key.id;
-    const v = this.#values?.get(id);
-    if (v === undefined && typeof key !== "string" && !this.#values?.has(id)) return key.defaultValue;
+    const m = this.#values ?? this.#shared;
+    const v = m?.get(id);
+    if (v === undefined && typeof key !== "string" && !m?.has(id)) return key.defaultValue;
     return v;
   }
 
   set<T>(key: ContextKey<T>, value: T): this;
   set(key: string, value: unknown): this;
   set(key: Key, value: unknown): this {
-    this.#values ??= new Map();
-    this.#values.set(typeof key === "string" ? key : key.id, value);
+    this.#own().set(typeof key === "string" ? key : key.id, value);
     return this;
   }
 
   has(key: Key): boolean {
-    return this.#values?.has(typeof key === "string" ? key : key.id) ?? false;
+    return (this.#values ?? this.#shared)?.has(typeof key === "string" ? key : key.id) ?? false;
   }
 
   delete(key: Key): boolean {
-    return this.#values?.delete(typeof key === "string" ? key : key.id) ?? false;
+    const id = typeof key === "string" ? key : key.id;
+    if (this.#values === undefined && !this.#shared?.has(id)) return false;
+    return this.#own().delete(id);
+  }
+
+  #own(): Map<unknown, unknown> {
+    if (this.#values === undefined) {
+      this.#values = new Map(this.#shared);
+      this.#shared = undefined;
+    }
+    return this.#values;
   }
 
   /** Write `key` of the result object (created on first use), as the seed's `ctx.Response(k, v)`. */
@@ -198,6 +218,7 @@ export class Context {
         id: this.id,
         ...(this.deadline === undefined ? {} : { deadline: this.deadline }),
         signal: signal ?? this.signal,
+        values: this.#shared,
       },
       this.#values ? new Map(this.#values) : undefined,
     );
@@ -207,15 +228,12 @@ export class Context {
 
   /** Values set on this context, for merging a fork back. */
   entries(): Iterable<[unknown, unknown]> {
-    return this.#values ?? [];
+    return this.#values ?? this.#shared ?? [];
   }
 
   /** @internal Copy values from a finished fork. */
   adopt(entries: Iterable<[unknown, unknown]>): void {
-    for (const [k, v] of entries) {
-      this.#values ??= new Map();
-      this.#values.set(k, v);
-    }
+    for (const [k, v] of entries) this.#own().set(k, v);
   }
 
   /** Release timers and listeners; called by the app when the invocation settles. */

@@ -9,6 +9,7 @@ export {
   type Check,
   createApp,
   type Readiness,
+  type Reply,
   type ResolvedHandler,
   type StartOptions,
   targetName,

@@ -1,17 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from "node:http";
 import { type AddressInfo, Server as NetServer, type Socket } from "node:net";
-import {
-  type App,
-  type Context,
-  type Endpoint,
-  isSettled,
-  type RouteInfo,
-  type Router,
-  type StopOptions,
-  settledValue,
-  targetName,
-  WegoError,
-} from "@wego/core";
+import { type App, type Context, type Endpoint, type RouteInfo, type Router, type StopOptions, targetName, WegoError } from "@wego/core";
 import fastQuerystring from "fast-querystring";
 import FindMyWay from "find-my-way";
 import { BodyKind, bodyKindOf, decodeBody, SUPPORTED_TYPES } from "./body.js";
@@ -418,21 +407,10 @@ function serve(app: App, opts: ResolvedOptions, routes: readonly Route[], inflig
     invoke(socket, res, route.endpoint as Endpoint, ctx);
   }
 
+  // app.serve: a handler that finished synchronously is answered now, and a
+  // pending one from the same reaction that ends its in-flight tracking.
   function invoke(socket: Socket, res: ServerResponse, endpoint: Endpoint, ctx: Context): void {
-    let p: Promise<unknown>;
-    try {
-      p = app.run(endpoint, ctx);
-    } catch (err) {
-      answer(socket, res, ctx, undefined, WegoError.from(err));
-      return;
-    }
-    // A handler that finished synchronously is answered now, not a microtask later.
-    if (isSettled(p)) answer(socket, res, ctx, settledValue(p), undefined);
-    else
-      p.then(
-        (result) => answer(socket, res, ctx, result, undefined),
-        (err: unknown) => answer(socket, res, ctx, undefined, WegoError.from(err)),
-      );
+    app.serve(endpoint, ctx, (result, err, failed) => answer(socket, res, ctx, result, failed ? WegoError.from(err) : undefined));
   }
 
   function answer(socket: Socket, res: ServerResponse, ctx: Context, result: unknown, failed: WegoError | undefined): void {

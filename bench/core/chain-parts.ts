@@ -1,0 +1,65 @@
+// Where the cost of one wego invocation goes, measured like chain-together.ts
+// (two processes at once on CPU 0, so the VM's drift cancels): any two of
+//   wego   app.run(endpoint, app.context(init))   — what chain-together.ts measures
+//   bare   endpoint(app.context(init))            — the same without in-flight tracking
+//   reuse  endpoint(ctx), one context for every call — without building a Context either
+//   koa    koa-compose with 13 middlewares
+//   node bench/core/chain-parts.ts <a> <b> [rounds=5] [ms=3000]   (after `pnpm build`)
+// prints a ÷ b (calls per second) per round and their median.
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { app, init, koa, wegoEndpoint } from "./chain-cases.ts";
+
+const self = fileURLToPath(import.meta.url);
+const variants: Record<string, (n: number) => Promise<void>> = {
+  wego: async (n) => {
+    for (let i = 0; i < n; i++) await app.run(wegoEndpoint, app.context(init));
+  },
+  bare: async (n) => {
+    for (let i = 0; i < n; i++) await wegoEndpoint(app.context(init));
+  },
+  reuse: async (n) => {
+    const ctx = app.context(init);
+    for (let i = 0; i < n; i++) await wegoEndpoint(ctx);
+  },
+  koa: async (n) => {
+    for (let i = 0; i < n; i++) await koa({ n: 0 });
+  },
+};
+
+if (process.argv[2] === "worker") {
+  const run = variants[process.argv[3] as string];
+  if (run === undefined) throw new Error(`unknown variant ${process.argv[3]}`);
+  const ms = Number(process.argv[4]);
+  let end = performance.now() + 1000;
+  while (performance.now() < end) await run(1000);
+  let calls = 0;
+  const t0 = performance.now();
+  end = t0 + ms;
+  while (performance.now() < end) {
+    await run(1000);
+    calls += 1000;
+  }
+  console.log(Math.round(calls / ((performance.now() - t0) / 1000)));
+} else {
+  const [a = "bare", b = "wego", rounds = "5", ms = "3000"] = process.argv.slice(2);
+  for (const v of [a, b]) if (!(v in variants)) throw new Error(`unknown variant ${v}; one of ${Object.keys(variants).join(", ")}`);
+  const one = (which: string) =>
+    new Promise<number>((resolve, reject) => {
+      let out = "";
+      const child = spawn("taskset", ["-c", "0", process.execPath, self, "worker", which, ms], { stdio: ["ignore", "pipe", "inherit"] });
+      child.stdout.on("data", (d) => {
+        out += d;
+      });
+      child.on("error", reject);
+      child.on("close", (code) => (code === 0 ? resolve(Number(out.trim())) : reject(new Error(`${which} worker exited ${code}`))));
+    });
+  const ratios: number[] = [];
+  for (let r = 0; r < Number(rounds); r++) {
+    const [x, y] = await Promise.all([one(a), one(b)]);
+    ratios.push(x / y);
+    console.log(`round ${r}: ${a} ${x} calls/s, ${b} ${y} calls/s, ratio ${(x / y).toFixed(3)}`);
+  }
+  const sorted = [...ratios].sort((x, y) => x - y);
+  console.log(`${a} ÷ ${b}, median of ${ratios.length}: ${sorted[ratios.length >> 1]?.toFixed(3)}`);
+}
