@@ -10,14 +10,16 @@ const tmp = mkdtempSync(join(here, ".readme-"));
 afterEach(() => vi.restoreAllMocks());
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function firstTsBlock(markdown: string): string {
-  const m = /```ts\n([\s\S]*?)```/.exec(markdown);
-  if (!m?.[1]) throw new Error("no ts block");
-  return m[1];
+/** The first ts block, or the first one containing `marker`. */
+function tsBlock(markdown: string, marker?: string): string {
+  for (const m of markdown.matchAll(/```ts\n([\s\S]*?)```/g)) {
+    if (m[1] !== undefined && (marker === undefined || m[1].includes(marker))) return m[1];
+  }
+  throw new Error(`no ts block${marker === undefined ? "" : ` containing ${marker}`}`);
 }
 
-async function runSnippet(file: string): Promise<unknown[]> {
-  const code = firstTsBlock(readFileSync(file, "utf8")).replaceAll('from "@wego/core"', `from ${JSON.stringify(join(here, "index.ts"))}`);
+async function runSnippet(file: string, marker?: string): Promise<unknown[]> {
+  const code = tsBlock(readFileSync(file, "utf8"), marker).replaceAll('from "@wego/core"', `from ${JSON.stringify(join(here, "index.ts"))}`);
   const path = join(tmp, `${Math.random().toString(36).slice(2)}.ts`);
   writeFileSync(path, code);
   const logged: unknown[] = [];
@@ -34,4 +36,9 @@ it("the root README's example logs what it says", async () => {
 it("the core README's example logs what it says", async () => {
   const logged = await runSnippet(join(here, "../README.md"));
   expect(logged).toEqual([{ hello: "wego" }]);
+});
+
+it("the core README's app.serve example logs what it says", async () => {
+  const logged = await runSnippet(join(here, "../README.md"), "app.serve(");
+  expect(logged).toEqual([{ peer: "connection-1" }]);
 });
