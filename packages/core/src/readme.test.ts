@@ -19,7 +19,10 @@ function tsBlock(markdown: string, marker?: string): string {
 }
 
 async function runSnippet(file: string, marker?: string): Promise<unknown[]> {
-  const code = tsBlock(readFileSync(file, "utf8"), marker).replaceAll('from "@wego/core"', `from ${JSON.stringify(join(here, "index.ts"))}`);
+  const code = tsBlock(readFileSync(file, "utf8"), marker).replaceAll(
+    'from "@wego/core"',
+    `from ${JSON.stringify(join(here, "index.ts"))}`,
+  );
   const path = join(tmp, `${Math.random().toString(36).slice(2)}.ts`);
   writeFileSync(path, code);
   const logged: unknown[] = [];
