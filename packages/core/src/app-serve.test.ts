@@ -73,6 +73,35 @@ describe("app.serve (a transport's run with the reply on the tracking reaction)"
     ]);
   });
 
+  it("through filters.create: a failing service arrives normalised, an unexpected fault as internal", async () => {
+    const app = quiet();
+    const seen: Outcome[] = [];
+    const reply = (result: unknown, error: unknown, failed: boolean) => seen.push({ result, error, failed, inflight: app.inflight });
+    const denied = new WegoError("permission_denied", "no");
+    app.serve(
+      filters.create(() => {
+        throw denied;
+      }),
+      app.context(init),
+      reply,
+    );
+    app.serve(
+      filters.create(async () => {
+        await Promise.resolve();
+        throw new TypeError("a bug");
+      }),
+      app.context(init),
+      reply,
+    );
+    await new Promise((r) => setTimeout(r, 0));
+    expect(seen).toHaveLength(2);
+    const [first, second] = seen as [Outcome, Outcome];
+    expect(first).toMatchObject({ result: undefined, error: denied, failed: true });
+    expect(second.failed).toBe(true);
+    expect((second.error as WegoError).code).toBe("internal");
+    expect(second.inflight).toBe(0);
+  });
+
   it("refuses while stopping, as a failure with the app-stopping error", async () => {
     const app = quiet();
     await app.start();
@@ -103,19 +132,22 @@ describe("app.serve (a transport's run with the reply on the tracking reaction)"
     const onUnhandled = (reason: unknown) => unhandled.push(reason);
     process.on("unhandledRejection", onUnhandled);
     try {
-      app.serve(
-        async () => "x",
-        app.context(init),
-        () => {
-          throw new Error("transport bug");
-        },
-      );
-      await new Promise((r) => setTimeout(r, 10));
+      const throwing = () => {
+        throw new Error("transport bug");
+      };
+      app.serve(async () => "x", app.context(init), throwing);
+      // The same through a filters.create endpoint.
+      const later = filters.create(async (ctx: Context) => {
+        await new Promise((r) => setTimeout(r, 1));
+        ctx.result = "x";
+      });
+      app.serve(later, app.context(init), throwing);
+      await new Promise((r) => setTimeout(r, 20));
     } finally {
       process.off("unhandledRejection", onUnhandled);
     }
     expect(unhandled).toEqual([]);
-    expect(lines.some((l) => /reply to r threw/.test(l.msg))).toBe(true);
+    expect(lines.filter((l) => /reply to r threw/.test(l.msg))).toHaveLength(2);
     expect(app.inflight).toBe(0);
   });
 });
