@@ -72,7 +72,10 @@ const ratios = [];
 for (let round = 0; round < Number(args.rounds); round++) {
   const children = await Promise.all(pair.map((name, i) => startServer(name, 18350 + i)));
   try {
-    const [a, b] = await Promise.all(children.map((child, i) => runClient(18350 + i, child.pid)));
+    // Clients spawned in an order that alternates by round.
+    const idx = round % 2 === 0 ? [0, 1] : [1, 0];
+    const results = await Promise.all(idx.map((i) => runClient(18350 + i, children[i].pid)));
+    const [a, b] = round % 2 === 0 ? results : [...results].reverse();
     if (a.badReplies + b.badReplies > 0) throw new Error("replies with the wrong id");
     const ratio = a.serverCpuUsPerRoundTrip / b.serverCpuUsPerRoundTrip;
     ratios.push(ratio);
