@@ -74,8 +74,7 @@ describe("Context", () => {
 });
 
 describe("Context values shared by a source (InvocationInit.values)", () => {
-  it("reads through, copies on the first write or delete, and never writes the shared map", async () => {
-    const { createContextKey } = await import("./context-key.js");
+  it("reads through, copies on the first write or delete, and never writes the shared map", () => {
     const peer = createContextKey<string>("peer");
     const other = createContextKey<number>("other", 7);
     const shared = new Map<unknown, unknown>([[peer.id, "conn-1"]]);
