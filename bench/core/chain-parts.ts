@@ -6,7 +6,7 @@
 //   koa    koa-compose with 13 middlewares
 //   node bench/core/chain-parts.ts <a> <b> [rounds=5] [ms=3000]   (after `pnpm build`)
 // prints a ÷ b (calls per second) per round and their median.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { app, init, koa, wegoEndpoint } from "./chain-cases.ts";
 
@@ -43,6 +43,7 @@ if (process.argv[2] === "worker") {
   console.log(Math.round(calls / ((performance.now() - t0) / 1000)));
 } else {
   const [a = "bare", b = "wego", rounds = "5", ms = "3000"] = process.argv.slice(2);
+  execFileSync("taskset", ["-c", "0", "true"]); // fail early without taskset
   for (const v of [a, b]) if (!(v in variants)) throw new Error(`unknown variant ${v}; one of ${Object.keys(variants).join(", ")}`);
   const one = (which: string) =>
     new Promise<number>((resolve, reject) => {

@@ -7,11 +7,12 @@
 //   node bench/ws/run.mjs [--rounds 3] [--duration 10] [--warmup 2] [--conns 50] [--no-build] [--no-readme]
 //
 // Builds @wego/core and @wego/ws first (the wego server runs the built packages, as an app would).
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { clientCommand, parseClientOutput, startServer } from "./processes.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
@@ -28,51 +29,22 @@ const { values: args } = parseArgs({
 });
 const servers = args.servers.split(",");
 const PORT = 18342;
-const CLK_TCK = execFileSync("getconf", ["CLK_TCK"]).toString().trim();
 
 if (!args["no-build"]) {
   console.error("building @wego/core and @wego/ws…");
   execFileSync("pnpm", ["-F", "@wego/core", "-F", "@wego/ws", "build"], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
 }
 
-function startServer(name) {
-  return new Promise((resolve, reject) => {
-    const child = spawn("taskset", ["-c", "0", process.execPath, join(here, "server.mjs")], {
-      cwd: here,
-      env: { ...process.env, SERVER: name, PORT: String(PORT), NODE_ENV: "production" },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    const timer = setTimeout(() => reject(new Error(`${name} did not start`)), 10_000);
-    child.stdout.once("data", () => {
-      clearTimeout(timer);
-      resolve(child);
-    });
-    child.once("exit", (code) => reject(new Error(`${name} exited with ${code}`)));
-  });
-}
-
 function runClient(serverPid) {
-  const out = execFileSync("taskset", ["-c", "1", process.execPath, join(here, "client.mjs")], {
-    cwd: here,
-    encoding: "utf8",
-    env: {
-      ...process.env,
-      URL: `ws://127.0.0.1:${PORT}/ws`,
-      CONNS: args.conns,
-      WARMUP: args.warmup,
-      DURATION: args.duration,
-      SERVER_PID: String(serverPid),
-      CLK_TCK,
-    },
-  });
-  return JSON.parse(out.trim().split("\n").at(-1));
+  const [cmd, argv, options] = clientCommand(PORT, serverPid, args);
+  return parseClientOutput(execFileSync(cmd, argv, { ...options, encoding: "utf8" }));
 }
 
 const runs = [];
 for (let round = 0; round < Number(args.rounds); round++) {
   const order = servers.map((_, i) => servers[(i + round) % servers.length]);
   for (const name of order) {
-    const child = await startServer(name);
+    const child = await startServer(name, PORT);
     try {
       const r = runClient(child.pid);
       if (r.badReplies > 0) throw new Error(`${name}: ${r.badReplies} replies with the wrong id`);

@@ -9,12 +9,10 @@
 //   node bench/ws/together.mjs [--a wego] [--b bare] [--rounds 5] [--duration 6] [--warmup 2]
 //
 // Servers are those of server.mjs (bare, json, wego, wego-sync). Run `pnpm build` first.
-import { execFileSync, spawn } from "node:child_process";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { spawn } from "node:child_process";
 import { parseArgs } from "node:util";
+import { clientCommand, parseClientOutput, startServer } from "./processes.mjs";
 
-const here = dirname(fileURLToPath(import.meta.url));
 const { values: args } = parseArgs({
   options: {
     a: { type: "string", default: "wego" },
@@ -25,46 +23,18 @@ const { values: args } = parseArgs({
     conns: { type: "string", default: "50" },
   },
 });
-const CLK_TCK = execFileSync("getconf", ["CLK_TCK"]).toString().trim();
 const pair = [args.a, args.b];
-
-function startServer(name, port) {
-  return new Promise((resolve, reject) => {
-    const child = spawn("taskset", ["-c", "0", process.execPath, join(here, "server.mjs")], {
-      cwd: here,
-      env: { ...process.env, SERVER: name, PORT: String(port), NODE_ENV: "production" },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    const timer = setTimeout(() => reject(new Error(`${name} did not start`)), 10_000);
-    child.stdout.once("data", () => {
-      clearTimeout(timer);
-      resolve(child);
-    });
-    child.once("exit", (code) => reject(new Error(`${name} exited with ${code}`)));
-  });
-}
 
 function runClient(port, serverPid) {
   return new Promise((resolve, reject) => {
     let out = "";
-    const c = spawn("taskset", ["-c", "1", process.execPath, join(here, "client.mjs")], {
-      cwd: here,
-      env: {
-        ...process.env,
-        URL: `ws://127.0.0.1:${port}/ws`,
-        CONNS: args.conns,
-        WARMUP: args.warmup,
-        DURATION: args.duration,
-        SERVER_PID: String(serverPid),
-        CLK_TCK,
-      },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
+    const [cmd, argv, options] = clientCommand(port, serverPid, args);
+    const c = spawn(cmd, argv, { ...options, stdio: ["ignore", "pipe", "inherit"] });
     c.stdout.on("data", (d) => {
       out += d;
     });
     c.on("error", reject);
-    c.on("close", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").at(-1))) : reject(new Error(`client exited ${code}`))));
+    c.on("close", (code) => (code === 0 ? resolve(parseClientOutput(out)) : reject(new Error(`client exited ${code}`))));
   });
 }
 
