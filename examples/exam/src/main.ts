@@ -15,6 +15,7 @@ import { httpRouter } from "./routers/http-router.js";
 import { queueRouter } from "./routers/queue-router.js";
 import { timerRouter } from "./routers/timer-router.js";
 import { websocketRouter } from "./routers/websocket-router.js";
+import { reportStartFailure } from "./start-failure.js";
 
 // In command mode stdout carries only the command's result: logs go to stderr.
 const app = createApp({ name: "exam", config: { defaults }, logger: { fd: isCommandMode() ? 2 : 1 }, handleSignals: true });
@@ -47,6 +48,6 @@ try {
   if (websocket.port !== undefined) where.websocket = `ws://${host("ws")}:${websocket.port}${app.config.get("ws.path", "/ws")}`;
   if (Object.keys(where).length > 0) app.log.info(where, "exam listening");
 } catch (err) {
-  app.log.fatal({ err }, "exam failed to start");
-  process.exitCode = 1;
+  // One line on stderr and the exit code of the error's code (2: a bad --server or config value).
+  reportStartFailure(app, err);
 }

@@ -77,16 +77,29 @@ describe("the example app with Redis and MySQL unreachable", () => {
 
   it("refuses to run the queue router when asked for it, with a clear message", async () => {
     const asked = await runToExit(["--server", "queue"], env);
-    expect(asked.code).toBe(1);
-    expect(asked.stdout).toContain("exam failed to start");
-    expect(asked.stdout).toContain(`the queue router needs Redis at 127.0.0.1:${redisPort}`);
+    expect(asked.code).toBe(11); // unavailable
+    expect(asked.stderr).toBe(
+      `exam: cannot start: router "queue" failed to start: the queue router needs Redis at 127.0.0.1:${redisPort}, ` +
+        `not reachable at start (connect ECONNREFUSED 127.0.0.1:${redisPort}) [WEGO_ERR_ROUTER_START]\n`,
+    );
   });
 
   it("refuses to start in production with the example's public JWT secret", async () => {
     const prod = await runToExit(["--http.port", "0", "--grpc.port", "0", "--ws.port", "0"], { ...env, NODE_ENV: "production" });
-    expect(prod.code).toBe(1);
-    expect(prod.stdout).toContain("exam failed to start");
-    expect(prod.stdout).toContain("set WEGO_JWT_SECRET in production");
+    expect(prod.code).toBe(8); // failed_precondition
+    expect(prod.stderr).toBe(
+      "exam: cannot start: jwt.secret is the example's public development secret: set WEGO_JWT_SECRET in production\n",
+    );
+  });
+
+  it("refuses an unknown --server with one line on stderr naming it and the known ones, nothing on stdout, exit 2", async () => {
+    const nope = await runToExit(["--server", "nope"], env);
+    expect(nope.stdout).toBe("");
+    expect(nope.stderr).toBe(
+      'exam: cannot start: server "nope" is not a registered router (known: grpc, http, queue, command, websocket, timer, cron) ' +
+        "[WEGO_ERR_ROUTER_UNKNOWN]\n",
+    );
+    expect(nope.code).toBe(2); // invalid_argument, docs/errors.md
   });
 
   it("stops on SIGTERM with exit code 0", async () => {
