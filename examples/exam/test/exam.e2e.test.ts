@@ -57,6 +57,23 @@ async function http<T = Record<string, unknown>>(
   return { status: res.statusCode, body: (await res.body.json()) as Envelope<T> };
 }
 
+/** GET /metrics; the value of one series, found by name and (a subset of) its labels. */
+async function scrape(): Promise<(name: string, labels?: Record<string, string>) => number | undefined> {
+  const res = await request(`${httpUrl}/metrics`);
+  expect(res.statusCode).toBe(200);
+  expect(res.headers["content-type"]).toMatch(/^text\/plain; version=0\.0\.4/);
+  const text = await res.body.text();
+  return (name, labels = {}) => {
+    for (const line of text.split("\n")) {
+      const m = /^([a-z_:]+)(?:\{(.*)\})? (\S+)$/.exec(line);
+      if (m?.[1] !== name) continue;
+      const have = Object.fromEntries([...(m[2] ?? "").matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1], l[2]]));
+      if (Object.entries(labels).every(([k, v]) => have[k] === v)) return Number(m[3]);
+    }
+    return undefined;
+  };
+}
+
 beforeAll(async () => {
   const db = await createConnection(mysqlUrl);
   await db.query(`create database \`${database}\``);
@@ -142,6 +159,29 @@ describe("the example app, built, over every transport", () => {
 
     const forged = `${login.body.data.token.slice(0, -4)}AAAA`;
     expect((await http("POST", "/exam/auth", {}, { authorization: `Bearer ${forged}` })).status).toBe(401);
+  });
+
+  it("HTTP: /metrics serves the invocation metrics and Node's process metrics the README names", async () => {
+    await http("GET", "/exam/two");
+    await http("POST", "/exam/auth", {}); // refused: counted under its code
+    let value = await scrape();
+    // The invocation metrics of filters.metrics(), by handler, transport and code.
+    expect(value("wego_invocations_total", { handler: "two", transport: "http", code: "ok" })).toBeGreaterThanOrEqual(1);
+    expect(value("wego_invocations_total", { handler: "auth", transport: "http", code: "unauthenticated" })).toBeGreaterThanOrEqual(1);
+    expect(value("wego_invocation_duration_seconds_count", { handler: "two", transport: "http", code: "ok" })).toBeGreaterThanOrEqual(1);
+    const all = { handler: "two", transport: "http", code: "ok", le: "+Inf" };
+    expect(value("wego_invocation_duration_seconds_bucket", all)).toBeGreaterThanOrEqual(1);
+    expect(value("wego_invocations_in_flight", { handler: "two", transport: "http" })).toBe(0);
+    // Node's process metrics (prom-client's collectDefaultMetrics on app.metrics).
+    expect(value("process_resident_memory_bytes")).toBeGreaterThan(10 * 2 ** 20);
+    expect(value("process_cpu_user_seconds_total")).toBeGreaterThan(0);
+    expect(value("nodejs_heap_size_used_bytes")).toBeGreaterThan(0);
+    expect(value("nodejs_eventloop_lag_seconds")).toBeGreaterThanOrEqual(0);
+    expect(value("nodejs_active_handles_total")).toBeGreaterThan(0);
+    // Every transport records into the same registry: the cron runs two every 2 s.
+    await exam.waitFor("a cron run of two", (l) => l.transport === "cron" && l.msg === "two", 10_000);
+    value = await scrape();
+    expect(value("wego_invocations_total", { handler: "two", transport: "cron", code: "ok" })).toBeGreaterThanOrEqual(1);
   });
 
   it("HTTP: the Redis service sets and reads keys through the shared connection, under the configured prefix", async () => {

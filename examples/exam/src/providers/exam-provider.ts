@@ -1,6 +1,7 @@
-import { type App, filters, jwtClaimsKey, type Provider, services, WegoError } from "@wego/core";
+import { type App, type Endpoint, filters, jwtClaimsKey, type Provider, services, WegoError } from "@wego/core";
 import { registerMigrationHandlers } from "@wego/mysql";
 import { createQueueProducer, type QueueProducer, resolveConnection } from "@wego/redis-queue";
+import { collectDefaultMetrics } from "prom-client";
 import { AuthService } from "../services/auth-service.js";
 import { HeartbeatService } from "../services/heartbeat-service.js";
 import { JobService } from "../services/job-service.js";
@@ -17,7 +18,10 @@ const migrationHandlers = ["migrate:up", "migrate:down", "migrate:create", "migr
 
 /**
  * The seed's ExamProvider: handlers are filters around service chains,
- * registered by name; every router points at these names.
+ * registered by name; every router points at these names. Each one is
+ * measured (`filters.metrics()`), and Node's process metrics are collected
+ * into the same registry (`app.metrics`), which the HTTP router serves on
+ * `/metrics`.
  */
 export class ExamProvider implements Provider {
   readonly #boot: BootStrap;
@@ -31,9 +35,17 @@ export class ExamProvider implements Provider {
     const boot = this.#boot;
     const jwt = jwtSettings(app);
 
+    // wego_invocations_total, wego_invocation_duration_seconds and wego_invocations_in_flight,
+    // by handler, transport and code; plus process_* and nodejs_* (CPU, memory, heap, GC, event loop lag).
+    collectDefaultMetrics({ register: app.metrics });
+    const measured = filters.metrics();
+    const handler = (name: string, endpoint: Endpoint): void => {
+      app.handler(name, filters.chain(measured, endpoint));
+    };
+
     // The seed's three handlers.
-    app.handler("one", filters.limit(services.chain(new OneService(), new TwoService())));
-    app.handler(
+    handler("one", filters.limit(services.chain(new OneService(), new TwoService())));
+    handler(
       "auth",
       filters.chain(
         filters.response(),
@@ -43,25 +55,25 @@ export class ExamProvider implements Provider {
         filters.comm(services.chain(new AuthService())),
       ),
     );
-    app.handler("two", filters.create(services.chain(new TwoService())));
+    handler("two", filters.create(services.chain(new TwoService())));
 
     // Around them: a demo token, the timer's heartbeat, a queue job.
     const login = !app.production || app.config.get("exam.login", false);
-    app.handler(
+    handler(
       "login",
       login
         ? filters.create(services.chain(new LoginService(jwt)))
         : () => Promise.reject(new WegoError("permission_denied", "the demo login is off in production (exam.login)")),
     );
-    app.handler("heartbeat", filters.create(services.chain(new HeartbeatService())));
-    app.handler("job", filters.create(services.chain(new JobService())));
+    handler("heartbeat", filters.create(services.chain(new HeartbeatService())));
+    handler("job", filters.create(services.chain(new JobService())));
 
     // What needs Redis or MySQL answers `unavailable` when they were not there at start.
-    app.handler(
+    handler(
       "redis",
       boot.endpoint("redis", "redis", () => filters.create(services.chain(new RedisService()))),
     );
-    app.handler(
+    handler(
       "push",
       boot.endpoint("redis", "push", () => {
         this.#producer = createQueueProducer({
@@ -73,7 +85,7 @@ export class ExamProvider implements Provider {
         return filters.create(services.chain(new PushService(() => producer)));
       }),
     );
-    app.handler(
+    handler(
       "sql",
       // mysql.scope() gives each invocation its own EntityManager (made only when MySQL is up).
       boot.endpoint("mysql", "sql", () =>
@@ -81,7 +93,7 @@ export class ExamProvider implements Provider {
       ),
     );
     if (boot.mysql !== undefined) registerMigrationHandlers(app);
-    else for (const name of migrationHandlers) app.handler(name, boot.unavailable("mysql", name));
+    else for (const name of migrationHandlers) handler(name, boot.unavailable("mysql", name));
   }
 
   async shutdown(): Promise<void> {
