@@ -1,7 +1,7 @@
-import type { App } from "./app.js";
+import type { AppView } from "./app-view.js";
 import type { Context } from "./context.js";
 
-/** The app that built `ctx` (forks of parallel branches included), or undefined for a context built by hand. */
-export function appOf(ctx: Context): App | undefined {
+/** What `ctx` may use of the app that built it (forks of parallel branches included), or undefined for a context built by hand. */
+export function appOf(ctx: Context): AppView | undefined {
   return ctx.app;
 }

@@ -9,6 +9,7 @@ import { defaultEnvelope, type Envelope } from "./envelope.js";
 import { frameworkError } from "./errors/catalogue.js";
 import { WegoError } from "./errors/wego-error.js";
 import type { Endpoint } from "./filter.js";
+import { handlerInfo } from "./handler.js";
 import { createSnowflake, type Snowflake } from "./id/snowflake.js";
 import { Inflight } from "./inflight.js";
 import { lazyRequire } from "./lazy-require.js";
@@ -16,6 +17,7 @@ import { createLogger, type LoggerOptions } from "./logger.js";
 import type { CacheStore, WorkerIdLease } from "./ports.js";
 import type { Provider, RouteInfo, Router } from "./router.js";
 import { isSettled, settledValue } from "./settled.js";
+import { type AppInternals, kInternals } from "./transport/internals.js";
 
 export interface AppOptions {
   name?: string;
@@ -101,8 +103,10 @@ export interface App {
 
   /** Add a provider; its register/boot run at start. */
   provider(p: Provider): this;
-  /** Register a handler. */
+  /** Register a handler under `name`: a typed handler (`defineHandler`) or an endpoint (`filters.create(…)`). */
   handler(name: string, endpoint: Endpoint): this;
+  /** Register a typed handler under its own `name`. */
+  handler(handler: Endpoint & { readonly info: { readonly name: string | undefined } }): this;
   /** A reference to a handler, resolved when routers start (unknown names fail then). */
   handler(name: string): Endpoint;
   /** Names of registered handlers. */
@@ -208,6 +212,14 @@ class WegoApp implements App {
     this.#host = { log: this.log, newRequestId: this.#requestId, app: this };
     this.#lease = options.workerIdLease;
     this.#cacheStore = options.cacheStore;
+    this[kInternals] = {
+      context: (init) => new Context(this.#host, init),
+      track: (ctx) => this.#inflight.add(ctx),
+      untrack: (ctx) => this.#done(ctx),
+      inflight: () => this.#inflight,
+      stopped: () => this.#state === "stopped",
+      host: { log: this.log },
+    };
   }
 
   get ids(): Snowflake {
@@ -271,8 +283,21 @@ class WegoApp implements App {
   }
 
   handler(name: string, endpoint: Endpoint): this;
+  handler(handler: Endpoint & { readonly info: { readonly name: string | undefined } }): this;
   handler(name: string): Endpoint;
-  handler(name: string, endpoint?: Endpoint): this | Endpoint {
+  handler(nameOrHandler: string | Endpoint, endpoint?: Endpoint): this | Endpoint {
+    if (typeof nameOrHandler === "function") {
+      const own = handlerInfo(nameOrHandler)?.name;
+      if (own === undefined)
+        throw frameworkError(
+          "WEGO_ERR_NOT_A_FUNCTION",
+          "app.handler(h)",
+          "a typed handler with a name (or app.handler(name, endpoint))",
+          "one without a name",
+        );
+      return this.handler(own, nameOrHandler);
+    }
+    const name = nameOrHandler;
     if (endpoint === undefined) {
       const found = this.#handlers.get(name);
       if (found) return found;
@@ -395,6 +420,9 @@ class WegoApp implements App {
       );
     }
   }
+
+  /** @internal For `@wego/core/transport`. */
+  readonly [kInternals]: AppInternals;
 
   #done(ctx: Context): void {
     const inflight = this.#inflight;

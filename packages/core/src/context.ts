@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { App } from "./app.js";
+import type { AppView } from "./app-view.js";
 import type { ContextKey } from "./context-key.js";
 import { WegoError } from "./errors/wego-error.js";
 
@@ -36,8 +36,8 @@ export interface InvocationInit {
 export interface ContextHost {
   readonly log: Logger;
   newRequestId(): string;
-  /** The app, when an app built the context (filters composed before any app existed reach it here). */
-  readonly app?: App;
+  /** The app, when an app built the context (filters composed before any app existed reach it here); its narrow view. */
+  readonly app?: AppView;
 }
 
 type Key = ContextKey<unknown> | string;
@@ -51,11 +51,22 @@ const noMeta: Meta = Object.freeze({});
  * never logs or listens pays nothing for them.
  */
 export class Context {
+  /** The request id: the caller's when it sent a valid one, else generated. */
   readonly id: string;
+  /** The transport that received the invocation: "http", "grpc", "ws", "cron", "timer", "cli", "queue", "memory"… */
   readonly transport: string;
+  /** The route in the transport's own terms ("POST /users", a cron spec, a queue job name…). */
   readonly route: string;
+  /** The name of the handler serving this invocation. */
   readonly handler: string;
+  /**
+   * The decoded input as the transport received it (query, body and path
+   * parameters on HTTP; the payload on gRPC and WebSocket; job data…). A
+   * typed handler (`defineHandler`) gets it validated and typed as its
+   * first argument instead.
+   */
   readonly request: unknown;
+  /** Headers / metadata, read-only. */
   readonly meta: Meta;
   /** Absolute deadline in ms since epoch, if any (set by transports or the timeout filter). */
   deadline: number | undefined;
@@ -65,6 +76,12 @@ export class Context {
   _prev: Context | undefined = undefined;
   /** @internal */
   _next: Context | undefined = undefined;
+  /** @internal The dispatch that answers this invocation, called when it is aborted (deadline, shutdown, disconnect). */
+  _onAbort: ((ctx: Context, reason: unknown) => void) | undefined = undefined;
+  /** @internal The dispatcher that owns this invocation. */
+  _owner: unknown = undefined;
+  /** @internal The transport's pending answer (see transport/dispatcher.ts). */
+  _answer: unknown = undefined;
 
   readonly #host: ContextHost;
   // Own values, created on first write; until then reads go to #shared.
@@ -100,8 +117,12 @@ export class Context {
     if (init.deadline !== undefined) this.setDeadline(init.deadline);
   }
 
-  /** The app that built this context; undefined for one built by hand. Forks share it. */
-  get app(): App | undefined {
+  /**
+   * What the invocation may use of the app that built it (config, log,
+   * metrics, ids, cache, app-wide values; not its lifecycle); undefined for a
+   * context built by hand. Forks share it.
+   */
+  get app(): AppView | undefined {
     return this.#host.app;
   }
 
@@ -176,6 +197,8 @@ export class Context {
     this.#abortReason = reason === undefined ? new WegoError("cancelled", "invocation cancelled") : WegoError.from(reason, "cancelled");
     this.#clearTimer();
     this.#ac?.abort(this.#abortReason);
+    const hook = this._onAbort;
+    if (hook !== undefined) hook(this, this.#abortReason);
   }
 
   /** Throw the abort reason if this invocation was aborted. */

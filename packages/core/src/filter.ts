@@ -1,5 +1,6 @@
 import type { Context } from "./context.js";
 import { frameworkError } from "./errors/catalogue.js";
+import { markLogged, wasLogged } from "./errors/logged.js";
 import { WegoError } from "./errors/wego-error.js";
 import { accessLog } from "./filters/access-log.js";
 import { bulkhead } from "./filters/bulkhead.js";
@@ -70,7 +71,10 @@ function finishedNow(p: unknown): boolean {
  */
 function fault(ctx: Context, err: unknown): WegoError {
   const e = WegoError.from(err);
-  if (!e.exposable) ctx.log.error({ err: e.cause ?? e }, "unhandled error in handler %s", ctx.handler);
+  if (!e.exposable && !wasLogged(e)) {
+    ctx.log.error({ err: e.cause ?? e }, "unhandled error in handler %s", ctx.handler);
+    markLogged(e);
+  }
   return e;
 }
 

@@ -32,6 +32,17 @@ export const catalogue = {
     message: "app ids used before the worker id lease was acquired (at start, after register)",
   },
   WEGO_ERR_CACHE_VALUE: { code: "invalid_argument", message: 'cache value for "%s" is not JSON: %s' },
+  WEGO_ERR_ROUTE_LATE: {
+    code: "failed_precondition",
+    message: '%s route "%s" registered after the router started; register routes before start',
+  },
+  WEGO_ERR_ROUTE_DUPLICATE: { code: "already_exists", message: '%s route "%s" is already registered' },
+  WEGO_ERR_INPUT_TOO_DEEP: { code: "invalid_argument", message: "input is nested deeper than %s levels" },
+  WEGO_ERR_INPUT_KEY: { code: "invalid_argument", message: 'input holds the forbidden key "%s"' },
+  WEGO_ERR_INPUT_TOO_LARGE: { code: "invalid_argument", message: "input is larger than %s bytes" },
+  WEGO_ERR_INPUT_NOT_JSON: { code: "invalid_argument", message: "input is not valid JSON: %s" },
+  WEGO_ERR_INPUT_INVALID: { code: "invalid_argument", message: "invalid input: %s" },
+  WEGO_ERR_OUTPUT_INVALID: { code: "internal", message: 'handler "%s" returned output its schema refuses: %s' },
 } as const satisfies Record<string, { code: Code; message: string }>;
 
 export type CatalogueReason = keyof typeof catalogue;

@@ -25,9 +25,15 @@ function fieldOf(path: StandardSchemaV1.Issue["path"]): string {
   return path.map((seg) => String(typeof seg === "object" ? seg.key : seg)).join(".");
 }
 
-function invalid(issues: ReadonlyArray<StandardSchemaV1.Issue>): WegoError {
+/** A Standard Schema's issues as field issues, and their one-line summary (`name: Required; age: …`). */
+export function fieldIssues(issues: ReadonlyArray<StandardSchemaV1.Issue>): { details: FieldIssue[]; summary: string } {
   const details: FieldIssue[] = issues.map((i) => ({ field: fieldOf(i.path), message: i.message }));
   const summary = details.map((d) => (d.field === "" ? d.message : `${d.field}: ${d.message}`)).join("; ");
+  return { details, summary };
+}
+
+function invalid(issues: ReadonlyArray<StandardSchemaV1.Issue>): WegoError {
+  const { details, summary } = fieldIssues(issues);
   return new WegoError("invalid_argument", `invalid request: ${summary}`, { details });
 }
 

@@ -1,0 +1,313 @@
+import type { App } from "../app.js";
+import type { Context, InvocationInit, Meta } from "../context.js";
+import { defaultEnvelope } from "../envelope.js";
+import { frameworkError } from "../errors/catalogue.js";
+import { markLogged, wasLogged } from "../errors/logged.js";
+import { WegoError } from "../errors/wego-error.js";
+import type { Endpoint } from "../filter.js";
+import { isSettled, settledValue } from "../settled.js";
+import { defaultInputLimits, type InputLimits, inspectInput } from "./input.js";
+import { internalsOf } from "./internals.js";
+import { isValidRequestId } from "./request-id.js";
+
+/** What dispatch needs of a route: what `ctx.route` and `ctx.handler` say, and the endpoint. */
+export interface DispatchTarget {
+  readonly route: string;
+  readonly handler: string;
+  readonly endpoint: Endpoint;
+}
+
+/** What a transport decoded from one request. */
+export interface Invocation {
+  /** The decoded input. */
+  request?: unknown;
+  /** Headers / metadata, read-only. */
+  meta?: Meta;
+  /** The caller's request id, as sent; adopted when it passes {@link isValidRequestId}, else one is generated. */
+  id?: unknown;
+  /** Absolute deadline (ms since epoch): the invocation is answered `deadline_exceeded` when it passes. */
+  deadline?: number;
+  /** Aborts the invocation (the client went away…); it is answered with the abort's reason. */
+  signal?: AbortSignal;
+  /** Values every invocation from one source starts with (see `InvocationInit.values`). */
+  values?: ReadonlyMap<unknown, unknown>;
+  /** The input came from {@link parseJson} (or holds no objects): skip the depth and key walk. */
+  checked?: boolean;
+  /** The request was admitted (`dispatcher.admit()`) before the transport closed: serve it even while stopping. */
+  admitted?: boolean;
+}
+
+/**
+ * How dispatch hands an outcome back, exactly once: `error` is set for a
+ * failure (already normalised and logged as it deserves), else `result`.
+ */
+export type Answer = (ctx: Context, error: WegoError | undefined, result: unknown) => void;
+
+/** Log level for refusals (errors that are the caller's or the system's expected answer, not faults). */
+export type RefusalLevel = "debug" | "info" | "warn";
+
+export interface DispatcherOptions {
+  /** Transport name on `ctx.transport`. */
+  transport: string;
+  /**
+   * Level refusals are logged at, without a stack: "debug" for request/reply
+   * transports whose caller sees the answer (default), "warn" where nobody
+   * else would (cron, timer, queue).
+   */
+  refusals?: RefusalLevel;
+}
+
+/**
+ * The one invocation path every transport shares: from a decoded request to
+ * an answer. Built at a router's start with {@link createDispatcher}.
+ */
+export interface Dispatcher {
+  /** Transport name. */
+  readonly transport: string;
+  /** The input limits in force (config `input.maxDepth`, `input.maxBytes`). */
+  readonly limits: Readonly<InputLimits>;
+  /** Invocations in flight plus requests admitted and not yet dispatched. */
+  readonly active: number;
+  /** Whether `close()` has run. */
+  readonly closed: boolean;
+  /**
+   * Request id policy, input hygiene, context, in-flight tracking, deadline
+   * and abort, the endpoint, faults logged once: `answer` is called exactly
+   * once, synchronously when the handler finished synchronously. Returns the
+   * invocation's context.
+   */
+  dispatch(target: DispatchTarget, inv: Invocation, answer: Answer): Context;
+  /**
+   * Answer a request refused before any handler ran (unknown route, bad
+   * body…) through the same id policy and logging: builds its context and
+   * calls `answer(ctx, error)` now.
+   */
+  refuse(route: string, inv: Invocation, error: WegoError, answer: Answer): Context;
+  /** A context with the id policy applied, for what a transport answers itself (probes, listings). */
+  context(route: string, inv?: Invocation): Context;
+  /**
+   * Count a request whose bytes have begun arriving: it is served even if
+   * the transport closes before it is complete. Pair with `dispatch(…, {
+   * admitted: true })`, or `release()` when it is refused or abandoned.
+   */
+  admit(): void;
+  /** Forget an admitted request that will not be dispatched. */
+  release(): void;
+  /** Stop accepting: invocations not admitted before now are refused `unavailable` (WEGO_ERR_APP_STOPPING). */
+  close(): void;
+  /**
+   * Close, then wait until every admitted request and invocation has been
+   * answered; at `signal` (the stop deadline) answer what is left
+   * `unavailable` (WEGO_ERR_SHUTDOWN_DEADLINE) and return.
+   */
+  drain(signal: AbortSignal): Promise<void>;
+  /** The app's envelope for an outcome, as JSON text (wego's default envelope is written without building it). */
+  encode(ctx: Context, error: WegoError | undefined, result: unknown): string;
+  /** The app's envelope for an outcome, as an object. */
+  envelope(ctx: Context, error: WegoError | undefined, result: unknown): unknown;
+}
+
+// The default envelope's success body around its two variable parts.
+const OK_HEAD = '{"code":"ok","message":"ok","data":';
+const OK_MID = ',"requestId":"';
+const OK_TAIL = '"}';
+
+/**
+ * Build the dispatcher of one transport for `app` (call it in the router's
+ * `start`). Cheap on the hot path: no closure or promise per invocation when
+ * the handler finishes synchronously, one reaction when it doesn't.
+ */
+export function createDispatcher(app: App, options: DispatcherOptions): Dispatcher {
+  const internals = internalsOf(app);
+  const { host } = internals;
+  const transport = options.transport;
+  const refusalLevel: RefusalLevel = options.refusals ?? "debug";
+  const limits: InputLimits = {
+    maxDepth: app.config.get("input.maxDepth", defaultInputLimits.maxDepth),
+    maxBytes: app.config.get("input.maxBytes", defaultInputLimits.maxBytes),
+  };
+  const envelope = app.envelope;
+  const fast = envelope === defaultEnvelope;
+  const expose = !app.production;
+  let active = 0;
+  let closed = false;
+  let idle: (() => void) | undefined;
+
+  const initOf = (route: string, handler: string, inv: Invocation): InvocationInit => ({
+    transport,
+    route,
+    handler,
+    request: inv.request,
+    meta: inv.meta,
+    id: isValidRequestId(inv.id) ? inv.id : undefined,
+    deadline: inv.deadline,
+    signal: inv.signal,
+    values: inv.values,
+  });
+
+  function logRefusal(ctx: Context, e: WegoError): void {
+    if (!host.log.isLevelEnabled(refusalLevel)) return;
+    ctx.log[refusalLevel]({ code: e.code, reason: e.reason }, "%s refused: %s", ctx.handler || ctx.route, e.rawMessage);
+  }
+
+  /** Normalise and log a failure once: faults at error with their stack, refusals below error without. */
+  function failure(ctx: Context, err: unknown): WegoError {
+    const e = WegoError.from(err);
+    if (e.exposable) logRefusal(ctx, e);
+    else if (!wasLogged(e) && !wasLogged(err)) {
+      ctx.log.error({ err: e.cause ?? e }, "unhandled error in handler %s", ctx.handler);
+      markLogged(e);
+    }
+    return e;
+  }
+
+  // The pending answer rides on the context (no map lookup, no hashing per invocation).
+  function finish(ctx: Context): Answer | undefined {
+    const p = ctx._answer as Answer | undefined;
+    if (p === undefined) return undefined;
+    ctx._answer = undefined;
+    ctx._onAbort = undefined;
+    internals.untrack(ctx);
+    if (--active === 0 && idle !== undefined) idle();
+    return p;
+  }
+
+  function settleOk(ctx: Context, result: unknown): void {
+    const p = finish(ctx);
+    if (p !== undefined) deliver(p, ctx, undefined, result);
+  }
+
+  function settleErr(ctx: Context, err: unknown): void {
+    const p = finish(ctx);
+    if (p !== undefined) deliver(p, ctx, failure(ctx, err), undefined);
+  }
+
+  function deliver(answer: Answer, ctx: Context, e: WegoError | undefined, result: unknown): void {
+    try {
+      answer(ctx, e, result);
+    } catch (err) {
+      ctx.log.error({ err }, "the %s transport's answer to %s threw", transport, ctx.handler);
+    }
+  }
+
+  function dispatch(target: DispatchTarget, inv: Invocation, answer: Answer): Context {
+    const ctx = internals.context(initOf(target.route, target.handler, inv));
+    if (inv.admitted === true) active--;
+    if ((closed && inv.admitted !== true) || internals.stopped()) {
+      ctx.dispose();
+      deliver(answer, ctx, failure(ctx, frameworkError("WEGO_ERR_APP_STOPPING")), undefined);
+      return ctx;
+    }
+    if (inv.checked !== true) {
+      const bad = inspectInput(inv.request, limits.maxDepth);
+      if (bad !== undefined) {
+        ctx.dispose();
+        deliver(answer, ctx, failure(ctx, bad), undefined);
+        return ctx;
+      }
+    }
+    active++;
+    internals.track(ctx);
+    ctx._owner = dispatcher;
+    ctx._answer = answer;
+    ctx._onAbort = settleErr;
+    if (ctx.aborted) {
+      // The caller's signal had fired already, or the deadline had passed.
+      settleErr(ctx, ctx.signal.reason);
+      return ctx;
+    }
+    let p: Promise<unknown>;
+    try {
+      p = target.endpoint(ctx);
+    } catch (err) {
+      settleErr(ctx, err);
+      return ctx;
+    }
+    if (p === null || typeof p !== "object" || typeof (p as Promise<unknown>).then !== "function") settleOk(ctx, p);
+    else if (isSettled(p)) settleOk(ctx, settledValue(p));
+    else
+      p.then(
+        (v) => settleOk(ctx, v),
+        (err: unknown) => settleErr(ctx, err),
+      );
+    return ctx;
+  }
+
+  function encode(ctx: Context, error: WegoError | undefined, result: unknown): string {
+    if (error === undefined && fast) {
+      // A request id is plain ASCII (see isValidRequestId, and generated ids are nanoids): no escaping needed.
+      let json = result === undefined ? "null" : JSON.stringify(result);
+      if (json === undefined) json = "null";
+      return OK_HEAD + json + OK_MID + ctx.id + OK_TAIL;
+    }
+    return JSON.stringify(envelopeOf(ctx, error, result));
+  }
+
+  function envelopeOf(ctx: Context, error: WegoError | undefined, result: unknown): unknown {
+    return error === undefined ? envelope.ok(result, ctx) : envelope.error(error, ctx, expose);
+  }
+
+  const dispatcher: Dispatcher = {
+    transport,
+    limits,
+    get active() {
+      return active;
+    },
+    get closed() {
+      return closed;
+    },
+    dispatch,
+    refuse(route, inv, error, answer) {
+      const ctx = internals.context(initOf(route, "", inv));
+      ctx.dispose();
+      deliver(answer, ctx, failure(ctx, error), undefined);
+      return ctx;
+    },
+    context(route, inv = {}) {
+      return internals.context(initOf(route, "", inv));
+    },
+    admit() {
+      active++;
+    },
+    release() {
+      if (--active === 0 && idle !== undefined) idle();
+    },
+    close() {
+      closed = true;
+    },
+    async drain(signal) {
+      closed = true;
+      if (active > 0) {
+        await new Promise<void>((resolve) => {
+          const done = (): void => {
+            idle = undefined;
+            signal.removeEventListener("abort", done);
+            resolve();
+          };
+          idle = done;
+          if (signal.aborted) done();
+          else signal.addEventListener("abort", done, { once: true });
+        });
+      }
+      if (signal.aborted) {
+        const reason = frameworkError("WEGO_ERR_SHUTDOWN_DEADLINE");
+        for (const ctx of internals.inflight()) if (ctx._owner === dispatcher) ctx.abort(reason);
+      }
+    },
+    encode(ctx, error, result) {
+      try {
+        return encode(ctx, error, result);
+      } catch (err) {
+        // A result JSON can't carry (BigInt, a cycle) is our fault, not the caller's.
+        const e = failure(ctx, new WegoError("internal", `result cannot be serialised: ${(err as Error).message}`, { cause: err }));
+        try {
+          return JSON.stringify(envelope.error(e, ctx, expose));
+        } catch {
+          return JSON.stringify(defaultEnvelope.error(e, ctx, expose));
+        }
+      }
+    },
+    envelope: envelopeOf,
+  };
+  return dispatcher;
+}

@@ -1,0 +1,28 @@
+/**
+ * @module @wego/core/transport — the API for transport authors (apps never
+ * import it): a route table, one dispatch from a decoded request to an
+ * answer, input hygiene, the request-id rule, the drain, and the builders of
+ * a package's errors and code map. A transport keeps only decoding, encoding
+ * and its code map.
+ */
+export type { App } from "../app.js";
+export { targetName } from "../app.js";
+export { Context, type InvocationInit, type Meta } from "../context.js";
+export { type Catalogue, catalogueError } from "../errors/catalogue.js";
+export { Code, codeFromGrpcStatus, grpcStatusOf, isBadInput, isExposable } from "../errors/code.js";
+export { markLogged, wasLogged } from "../errors/logged.js";
+export { type HandlerInfo, handlerInfo } from "../handler.js";
+export type { RouteInfo, Router, StopOptions } from "../router.js";
+export {
+  type Answer,
+  createDispatcher,
+  type Dispatcher,
+  type DispatcherOptions,
+  type DispatchTarget,
+  type Invocation,
+  type RefusalLevel,
+} from "./dispatcher.js";
+export { type CodeMap, type CodeMapOptions, defineCodeMap, defineErrors, type ErrorFactory } from "./errors.js";
+export { defaultInputLimits, type InputLimits, inspectInput, parseJson } from "./input.js";
+export { isValidRequestId, MAX_REQUEST_ID_LENGTH } from "./request-id.js";
+export { createRouteTable, type RouteEntry, type RouteTable, type RouteTarget } from "./route-table.js";
