@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import { context as otelContext, propagation } from "@opentelemetry/api";
 import {
   type CircuitBreaker,
@@ -10,10 +11,17 @@ import {
   WegoError,
 } from "@wego/core";
 import sjson from "secure-json-parse";
-import { Pool } from "undici";
+import type { Pool } from "undici";
 import { type Balancer, createBalancer, type Upstream } from "./balancer.js";
 import { codeOfStatus } from "./code-map.js";
 import { httpError } from "./errors.js";
+
+const requireHere = createRequire(import.meta.url);
+/**
+ * undici, loaded when the first client is created: an app that only serves
+ * HTTP never pays its ~60 ms load (`require` of it is synchronous).
+ */
+const undici = (): typeof import("undici") => requireHere("undici") as typeof import("undici");
 
 /** Options of {@link createHttpClient}. */
 export interface HttpClientOptions {
@@ -133,7 +141,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     return {
       url,
       prefix: u.pathname.replace(/\/+$/, ""),
-      pool: new Pool(u.origin, { connections: options.connections ?? 64, keepAliveTimeout: options.keepAliveTimeoutMs ?? 4_000 }),
+      pool: new (undici().Pool)(u.origin, {
+        connections: options.connections ?? 64,
+        keepAliveTimeout: options.keepAliveTimeoutMs ?? 4_000,
+      }),
     };
   });
   const name = options.name ?? new URL(urls[0] as string).host;
