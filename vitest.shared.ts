@@ -10,6 +10,7 @@ const pkgDir = join(root, "packages");
 
 export const wegoAliases = [
   { find: /^@wego\/core\/testing$/, replacement: join(pkgDir, "core/src/testing/index.ts") },
+  { find: /^@wego\/core\/testing\/conformance$/, replacement: join(pkgDir, "core/src/testing/conformance.ts") },
   { find: /^@wego\/core\/transport$/, replacement: join(pkgDir, "core/src/transport/index.ts") },
   ...readdirSync(pkgDir).map((name) => ({
     find: new RegExp(`^@wego/${name}$`),

@@ -1,7 +1,12 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: { index: "src/index.ts", transport: "src/transport/index.ts", testing: "src/testing/index.ts" },
+  entry: {
+    index: "src/index.ts",
+    transport: "src/transport/index.ts",
+    testing: "src/testing/index.ts",
+    "testing-conformance": "src/testing/conformance.ts",
+  },
   format: ["esm"],
   dts: true,
   clean: true,
@@ -9,5 +14,5 @@ export default defineConfig({
   target: "node22",
   // Keep class names: pino logs err.constructor.name as the error type, and esbuild renames colliding classes (_WegoError).
   keepNames: true,
-  external: ["vitest"],
+  external: ["vitest", "zod", "valibot"],
 });

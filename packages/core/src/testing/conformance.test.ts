@@ -13,14 +13,15 @@ describeRouterConformance("memory", () => {
       for (const r of routes) router.route(r, r);
       app.router("memory", router);
     },
+    register(route, target) {
+      router.route(route, target);
+    },
     async call(route, input, options) {
-      const body = (await router.call(route, input, options?.requestId ? { id: options.requestId } : {})) as {
-        code: string;
-        data: unknown;
-        message: string;
-        requestId: string;
-      };
-      return { code: body.code as never, data: body.data, message: body.message, requestId: body.requestId };
+      const body = (await router.call(route, input, {
+        ...(options?.requestId === undefined ? {} : { id: options.requestId }),
+        ...(options?.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      })) as { code: never; data: unknown; message: string; requestId: string; reason?: string; details?: unknown };
+      return body;
     },
   };
 });

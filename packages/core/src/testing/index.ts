@@ -1,9 +1,10 @@
 /**
- * @module @wego/core/testing — in-memory invocation and the router
- * conformance suite (needs vitest, an optional peer dependency).
+ * @module @wego/core/testing — in-memory invocation and a memory router, for
+ * an app's own tests under any runner (node:test, vitest, jest…). The router
+ * conformance suite for transport authors, which needs vitest, lives at
+ * `@wego/core/testing/conformance`.
  */
 
-export { type ConformanceDriver, type ConformanceReply, describeRouterConformance } from "./conformance.js";
 export { catalogueCodes, documentedReasons } from "./error-docs.js";
 export { type InvokeOptions, invoke, invokeEnvelope } from "./invoke.js";
 export { createMemoryRouter, type MemoryRouter } from "./memory-router.js";
