@@ -15,6 +15,7 @@ export {
   targetName,
 } from "./app.js";
 export { appOf } from "./app-context.js";
+export type { AppView } from "./app-view.js";
 export { type Cache, type CacheOptions, createCache } from "./cache/cache.js";
 export { Config, type ConfigOptions, type ConfigSource, envNameOf } from "./config.js";
 export { Context, type ContextHost, type InvocationInit, type Meta } from "./context.js";
@@ -24,6 +25,17 @@ export { type Catalogue, type CatalogueReason, catalogue, catalogueError, framew
 export { Code, codeFromGrpcStatus, grpcStatusOf, isBadInput, isCode, isExposable } from "./errors/code.js";
 export { WegoError, type WegoErrorOptions } from "./errors/wego-error.js";
 export { type Endpoint, type Filter, filters } from "./filter.js";
+export {
+  defineHandler,
+  type Handler,
+  type HandlerDefinition,
+  type HandlerExample,
+  type HandlerInfo,
+  type InputOf,
+  type OutputOf,
+  type SchemaInput,
+  type SchemaOutput,
+} from "./handler.js";
 export type { AccessLogOptions } from "./filters/access-log.js";
 export type { BulkheadOptions } from "./filters/bulkhead.js";
 export {
