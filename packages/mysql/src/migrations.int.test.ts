@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
@@ -6,7 +7,7 @@ import { invoke } from "@wego/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registerMigrationHandlers } from "./migrations.js";
 import { mysqlProvider } from "./mysql-provider.js";
-import { createTestDatabase, type TestDatabase } from "./test/test-database.js";
+import { adminConnection, createTestDatabase, MYSQL_HOST, MYSQL_PORT, type TestDatabase } from "./test/test-database.js";
 import { User } from "./test/user.entity.js";
 
 describe("migrations as handlers (real MariaDB)", () => {
@@ -71,5 +72,34 @@ describe("migrations as handlers (real MariaDB)", () => {
     const err = (await invoke(app, "migrate:down", { step: "many" }).catch((e: unknown) => e)) as WegoError;
     expect(err.code).toBe("invalid_argument");
     expect(err.details).toEqual([{ field: "step" }]);
+  });
+});
+
+describe("migrate:list as the first command on a new database (real MariaDB)", () => {
+  it("answers, rather than racing itself to create the migrations table", async () => {
+    // Each round: a database that doesn't exist yet (MikroORM creates it), and migrate:list as the
+    // very first thing. Reading executed and pending at once failed ~40% of rounds with
+    // "Table 'mikro_orm_migrations' already exists"; eight rounds let that through ~2% of runs.
+    const admin = await adminConnection();
+    const dir = await mkdtemp(join(import.meta.dirname, "..", ".migrations-"));
+    try {
+      for (let round = 0; round < 8; round++) {
+        const name = `wego_test_${randomBytes(4).toString("hex")}`;
+        const app = createApp({ logger: false, config: { argv: [], env: {} } });
+        const url = `mysql://root@${MYSQL_HOST}:${MYSQL_PORT}/${name}`;
+        app.provider(mysqlProvider({ url, entities: [User], migrations: { path: dir }, orm: { ensureDatabase: true } }));
+        registerMigrationHandlers(app);
+        try {
+          await app.start({ servers: [] });
+          expect(await invoke(app, "migrate:list")).toEqual({ executed: [], pending: [] });
+        } finally {
+          await app.stop();
+          await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
+        }
+      }
+    } finally {
+      await admin.end();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

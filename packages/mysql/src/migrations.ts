@@ -99,7 +99,10 @@ export function registerMigrationHandlers(app: App, options: MigrationHandlerOpt
   app.handler(
     `${prefix}:list`,
     run(async (orm) => {
-      const [executed, pending] = await Promise.all([orm.migrator.getExecuted(), orm.migrator.getPending()]);
+      // One after the other: on a database that never migrated, each would create the migrations table at once
+      // and the second fail with "Table 'mikro_orm_migrations' already exists".
+      const executed = await orm.migrator.getExecuted();
+      const pending = await orm.migrator.getPending();
       return {
         executed: executed.map((m) => ({ name: m.name, executedAt: m.executed_at })),
         pending: pending.map((m) => m.name),
