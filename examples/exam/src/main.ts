@@ -3,6 +3,7 @@
 //   node dist/main.js                              every server but the command one
 //   node dist/main.js --server http,cron           only those
 //   node dist/main.js --server command run exam.two
+import { fileURLToPath } from "node:url";
 import { isCommandMode } from "@wego/cli";
 import { createApp } from "@wego/core";
 import { defaultServers, defaults } from "./defaults.js";
@@ -18,8 +19,17 @@ import { websocketRouter } from "./routers/websocket-router.js";
 import { reportStartFailure } from "./start-failure.js";
 
 // In command mode stdout carries only the command's result: logs go to stderr.
-const app = createApp({ name: "exam", config: { defaults }, logger: { fd: isCommandMode() ? 2 : 1 }, handleSignals: true });
-const boot = await BootStrap.detect(app); // is Redis there? MySQL?
+const commandMode = isCommandMode();
+const app = createApp({ name: "exam", config: { defaults }, logger: { fd: commandMode ? 2 : 1 }, handleSignals: true });
+// Beside this file: dist/migrations (compiled by the build) when it runs as dist/main.js.
+const fromSources = import.meta.url.endsWith(".ts");
+const boot = await BootStrap.detect(app, {
+  path: app.config.get("exam.migrations.path", fileURLToPath(new URL("./migrations", import.meta.url))),
+  pathTs: app.config.get("exam.migrations.pathTs", fileURLToPath(new URL("../src/migrations", import.meta.url))),
+  preferTs: fromSources,
+  // Opt-in, and never for a one-shot command: `migrate:down` then `migrate:list` must show what was reverted.
+  auto: !commandMode && app.config.get("exam.migrate", false),
+}); // is Redis there? MySQL?
 
 const grpc = grpcRouter(app);
 const http = httpRouter(app);

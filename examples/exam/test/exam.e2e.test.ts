@@ -27,6 +27,7 @@ const env = childEnv({
   WEGO_REDIS_KEY_PREFIX: redisPrefix,
   WEGO_QUEUE_PREFIX: queuePrefix,
   WEGO_EXAM_HEARTBEAT: "1s",
+  WEGO_EXAM_MIGRATE: "true", // the server applies them at start (off by default)
 });
 const ports = ["--http.port", "0", "--grpc.port", "0", "--ws.port", "0"];
 

@@ -1,6 +1,9 @@
 import { Migration } from "@mikro-orm/migrations";
 
-/** The `exam_user` table of the {@link User} entity. */
+// A migration file as `migrate:create` writes them: the file name is the
+// migration's name, and it imports nothing but @mikro-orm/migrations.
+
+/** The `exam_user` table of the `User` entity. */
 export class Migration20191030000000CreateUser extends Migration {
   override up(): void {
     this.addSql(

@@ -2,9 +2,23 @@ import { type App, type Config, type Endpoint, type Provider, type Router, WegoE
 import { type MysqlProvider, mysqlProvider } from "@wego/mysql";
 import { redisProvider, resolveRedisOptions } from "@wego/redis";
 import { User } from "../entities/user.js";
-import { migrations } from "../migrations/migrations.js";
 import { jwtSettings } from "./jwt-settings.js";
 import { type Target, unreachable } from "./reachable.js";
+
+/** Where the migrations live, and whether this process applies them at start. */
+export interface MigrationSettings {
+  /** The folder they are loaded from: the compiled `.js` files (`dist/migrations`). Config `exam.migrations.path`. */
+  path: string;
+  /** The source folder `migrate:create` writes a new `.ts` migration into (`src/migrations`). Config `exam.migrations.pathTs`. */
+  pathTs: string;
+  /** Load from `pathTs` instead (the app runs from its TypeScript sources). */
+  preferTs: boolean;
+  /**
+   * Apply pending migrations at start: only when asked for (`exam.migrate=true`)
+   * and never in command mode, where `migrate:up` / `migrate:down` decide.
+   */
+  auto: boolean;
+}
 
 /** The services the example can use when they are there. */
 export type Backing = "redis" | "mysql";
@@ -24,7 +38,8 @@ interface Status {
  * looks for Redis and MySQL (config `redis.*`, `mysql.*`, defaults
  * 127.0.0.1:6379 and :3306, 1 s to answer) and wires what it finds: the shared
  * Redis connection (which also leases the snowflake worker id), and MySQL
- * through MikroORM with the example's migrations applied at boot. What needs
+ * through MikroORM, its migrations discovered from a folder (applied at boot
+ * only when {@link MigrationSettings.auto} says so). What needs
  * a missing service is replaced by a stand-in that answers `unavailable`,
  * and the start logs one line per missing service saying what is off. The
  * rest of the app runs either way.
@@ -34,26 +49,29 @@ export class BootStrap implements Provider {
   readonly mysql: MysqlProvider | undefined;
   readonly #status: Record<Backing, Status>;
   readonly #providers: Provider[] = [];
+  readonly #migrations: MigrationSettings;
 
-  private constructor(status: Record<Backing, Status>, config: Config) {
+  private constructor(status: Record<Backing, Status>, config: Config, migrations: MigrationSettings) {
     this.#status = status;
+    this.#migrations = migrations;
     if (this.up("redis")) this.#providers.push(redisProvider({ workerIdLease: true }));
     if (this.up("mysql")) {
       this.mysql = mysqlProvider({
         // `exam` unless mysql.database or the path of mysql.url names one.
         ...(mysqlDatabaseSet(config) ? {} : { database: "exam" }),
         entities: [User],
-        // Listed, not read from a folder: the migrations ship inside the bundle.
-        migrations: { migrationsList: migrations, snapshot: false, snapshotOnMigrate: false },
-        // The example makes its own database (`mysql.database`, default `exam`) on first run.
-        orm: { ensureDatabase: true },
+        // MikroORM's layout for a compiled app: load dist/migrations/*.js, write new ones to src/migrations/*.ts.
+        migrations: { path: migrations.path, pathTs: migrations.pathTs, emit: "ts", snapshot: false },
+        // The example makes its own database (`mysql.database`, default `exam`) on first run. `preferTs`
+        // said outright, not guessed by MikroORM (which takes any process with VITEST set for TypeScript).
+        orm: { ensureDatabase: true, preferTs: migrations.preferTs },
       });
       this.#providers.push(this.mysql);
     }
   }
 
   /** Look for Redis and MySQL once; the result holds for the life of the process. */
-  static async detect(app: App): Promise<BootStrap> {
+  static async detect(app: App, migrations: MigrationSettings): Promise<BootStrap> {
     const timeout = app.config.get("exam.probeTimeoutMs", 1000);
     const check = async (backing: Backing, target: Target): Promise<Status> => {
       const off = !app.config.get(`exam.${backing}`, true)
@@ -62,7 +80,7 @@ export class BootStrap implements Provider {
       return { target, off, affected: [] };
     };
     const [redis, mysql] = await Promise.all([check("redis", redisTarget(app.config)), check("mysql", mysqlTarget(app.config))]);
-    return new BootStrap({ redis, mysql }, app.config);
+    return new BootStrap({ redis, mysql }, app.config, migrations);
   }
 
   /** Whether `backing` answered at start. */
@@ -119,7 +137,7 @@ export class BootStrap implements Provider {
       else app.log.warn({ off: s.affected }, `${label[backing]} at ${where} ${s.off}: running without it; off: ${s.affected.join(", ")}`);
     }
     for (const p of this.#providers) await p.boot?.(app);
-    if (this.mysql !== undefined && app.config.get("exam.migrate", true)) {
+    if (this.mysql !== undefined && this.#migrations.auto) {
       const applied = await this.mysql.orm.migrator.up();
       if (applied.length > 0) app.log.info({ applied: applied.map((m) => m.name) }, "migrations applied");
     }

@@ -1,7 +1,9 @@
 import { type Context, type Next, WegoError } from "@wego/core";
-import { seedUserId } from "../migrations/migration-20191030-seed-user.js";
 import { UserRepo } from "../repository/user-repo.js";
 import { appFor } from "./app-for.js";
+
+/** The user the seed fetches (`repo.FetchId("1189164474851006208")`), put there by the seed-user migration. */
+const seedUserId = "1189164474851006208";
 
 /** What the cache keeps of a user: plain JSON, not the managed entity. */
 interface UserView {
