@@ -93,6 +93,16 @@ export interface Dispatcher {
   admit(): void;
   /** Forget an admitted request that will not be dispatched. */
   release(): void;
+  /**
+   * Abort the invocations of this dispatcher still in flight that `match`
+   * selects (those of a WebSocket connection that closed…): each is answered
+   * with `reason` through its pending answer, and its `ctx.signal` fires.
+   * Walks the app's in-flight list, stopping after `limit` matches: for rare
+   * events (a peer gone), at no cost per request, where passing `signal` to
+   * dispatch would cost every invocation a listener. Returns how many were
+   * aborted.
+   */
+  abort(match: (ctx: Context) => boolean, reason: unknown, limit?: number): number;
   /** Stop accepting: invocations not admitted before now are refused `unavailable` (WEGO_ERR_APP_STOPPING). */
   close(): void;
   /**
@@ -271,6 +281,18 @@ export function createDispatcher(app: App, options: DispatcherOptions): Dispatch
     },
     release() {
       if (--active === 0 && idle !== undefined) idle();
+    },
+    abort(match, reason, limit = Number.POSITIVE_INFINITY) {
+      let n = 0;
+      // The iterator reads a context's successor before yielding it: aborting (which unlinks it) is safe here.
+      for (const ctx of internals.inflight()) {
+        if (n >= limit) break;
+        if (ctx._owner === dispatcher && ctx._answer !== undefined && match(ctx)) {
+          ctx.abort(reason);
+          n++;
+        }
+      }
+      return n;
     },
     close() {
       closed = true;
