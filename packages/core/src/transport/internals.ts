@@ -1,10 +1,14 @@
 import type { App } from "../app.js";
 import type { Context, InvocationInit } from "../context.js";
+import type { Endpoint } from "../filter.js";
+import type { ResolvedHandler } from "../handler-registry.js";
 
 /** What the transport SPI needs of an app beyond its public face. */
 export interface AppInternals {
   /** Build a context on the app's host. */
   context(init: InvocationInit): Context;
+  /** Resolve a route target against the app's handlers (unknown names throw WEGO_ERR_HANDLER_UNKNOWN). */
+  resolve(target: string | Endpoint, route?: string): ResolvedHandler;
   /** Add to / remove from the app's in-flight list (drain waits for it; the stop deadline aborts what is left). */
   track(ctx: Context): void;
   untrack(ctx: Context): void;

@@ -1,9 +1,10 @@
 import type { App } from "../app.js";
-import { targetName } from "../app.js";
 import { frameworkError } from "../errors/catalogue.js";
 import type { Endpoint } from "../filter.js";
 import { type HandlerInfo, handlerInfo } from "../handler.js";
+import { targetName } from "../handler-registry.js";
 import type { RouteInfo } from "../router.js";
+import { internalsOf } from "./internals.js";
 
 /** What a route points at: a registered handler's name, a typed handler, or an endpoint (e.g. `app.handler("x")`). */
 export type RouteTarget = string | Endpoint;
@@ -84,8 +85,9 @@ export function createRouteTable<S = undefined>(transport: string): RouteTable<S
     },
     start(app) {
       started = true;
+      const internals = internalsOf(app);
       for (const e of list) {
-        const r = app.resolve(e.target, e.route);
+        const r = internals.resolve(e.target, e.route);
         e.handler = r.name;
         e.endpoint = r.endpoint;
         e.info ??= handlerInfo(r.endpoint);
