@@ -142,19 +142,34 @@ function auth(service: Service, options: JwtOptions): Endpoint {
  * filter it returns.
  */
 export const filters = {
+  /** Compose filters around a terminal endpoint: `chain(f1, f2, ep)` is `f1(f2(ep))`, the first listed outermost. */
   chain,
+  /** The terminal endpoint over a service chain (the seed's CommEndpoint): returns what the services built with `ctx.response(k, v)`. */
   comm,
+  /** The seed's ResponseEndpoint: whatever the inner endpoint throws leaves as a WegoError; unexpected faults are logged once. */
   response,
+  /** The seed's `filters.New(chain)`: a handler from a service chain, with `response` normalising failures. */
   create,
+  /** The seed's `filters.Limit(chain)`: response → rate limit (default 3 calls per 3 s per handler) → the services. */
   limit,
+  /** The seed's `filters.Auth(chain)`: response → JWT verification (claims under `jwtClaimsKey`) → the services. */
   auth,
+  /** Rate limit per key (sliding window; `LimiterStore` for a cluster-wide limit): refusals are `resource_exhausted` with `retryAfterMs`. */
   rateLimit,
+  /** Verify a JWT bearer token with jose (algorithm allow-list, exp/nbf/iss/aud); refusals are `unauthenticated`. */
   jwt,
+  /** Tighten the invocation's deadline to `ms`: the signal fires and the call fails `deadline_exceeded` when it passes. */
   timeout,
+  /** Validate the input with a Standard Schema (zod, valibot, arktype…); refusals are `invalid_argument` with field issues. */
   validate,
+  /** Bound concurrent calls (and a waiting queue); refusals are `resource_exhausted`. */
   bulkhead,
+  /** Stop calling a failing dependency for a while (error %, volume threshold, sleep window); refusals are `unavailable`. */
   circuitBreaker,
+  /** Log one line per invocation: handler, route, transport, duration, outcome code. */
   accessLog,
+  /** Count invocations and their durations per handler and code, in the app's Prometheus registry. */
   metrics,
+  /** Run each invocation in an OpenTelemetry span, continuing the caller's `traceparent`. */
   tracing,
 };

@@ -142,4 +142,10 @@ function parallel(...list: Service[]): ServiceFn {
   };
 }
 
-export const services = { chain, parallel } as const;
+/** Compose services: `chain` (an onion, koa-compose semantics) and `parallel` (concurrent branches, merged in order). */
+export const services = {
+  /** Compose services into one: each runs code before and after `await next()`; calling `next` twice is an error. */
+  chain,
+  /** Run services concurrently on forks of the context; results merge in argument order; the first failure aborts the rest. */
+  parallel,
+} as const;
