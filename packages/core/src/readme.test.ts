@@ -19,10 +19,9 @@ function tsBlock(markdown: string, marker?: string): string {
 }
 
 async function runSnippet(file: string, marker?: string): Promise<unknown[]> {
-  const code = tsBlock(readFileSync(file, "utf8"), marker).replaceAll(
-    'from "@wego/core"',
-    `from ${JSON.stringify(join(here, "index.ts"))}`,
-  );
+  const code = tsBlock(readFileSync(file, "utf8"), marker)
+    .replaceAll('from "@wego/core"', `from ${JSON.stringify(join(here, "index.ts"))}`)
+    .replaceAll('from "@wego/core/transport"', `from ${JSON.stringify(join(here, "transport/index.ts"))}`);
   const path = join(tmp, `${Math.random().toString(36).slice(2)}.ts`);
   writeFileSync(path, code);
   const logged: unknown[] = [];
@@ -36,12 +35,17 @@ it("the root README's example logs what it says", async () => {
   expect(logged).toEqual([{ one: "from one", two: { echo: { hello: "world" } } }]);
 });
 
-it("the core README's example logs what it says", async () => {
+it("the core README's typed handler example logs what it says", async () => {
   const logged = await runSnippet(join(here, "../README.md"));
+  expect(logged).toEqual([{ message: "hello wego" }, "invalid_argument"]);
+});
+
+it("the core README's seed-style example logs what it says", async () => {
+  const logged = await runSnippet(join(here, "../README.md"), "services.chain(auth, hello)");
   expect(logged).toEqual([{ hello: "wego" }]);
 });
 
-it("the core README's app.serve example logs what it says", async () => {
-  const logged = await runSnippet(join(here, "../README.md"), "app.serve(");
-  expect(logged).toEqual([{ peer: "connection-1" }]);
+it("the core README's transport example logs what it says", async () => {
+  const logged = await runSnippet(join(here, "../README.md"), "createLineRouter");
+  expect(logged).toEqual(['{"code":"ok","message":"ok","data":{"n":42},"requestId":"line-1"}', "invalid_argument"]);
 });
