@@ -111,8 +111,14 @@ export interface Dispatcher {
    * `unavailable` (WEGO_ERR_SHUTDOWN_DEADLINE) and return.
    */
   drain(signal: AbortSignal): Promise<void>;
-  /** The app's envelope for an outcome, as JSON text (wego's default envelope is written without building it). */
-  encode(ctx: Context, error: WegoError | undefined, result: unknown): string;
+  /**
+   * The app's envelope for an outcome, as JSON text (wego's default envelope
+   * is written without building it). A result JSON can't carry (a BigInt, a
+   * cycle) gives the envelope of an `internal` fault instead, logged, and
+   * `failed` (a shared function, not a closure per request) is told, so the
+   * transport answers it with the fault's status.
+   */
+  encode(ctx: Context, error: WegoError | undefined, result: unknown, failed?: (error: WegoError) => void): string;
   /** The app's envelope for an outcome, as an object. */
   envelope(ctx: Context, error: WegoError | undefined, result: unknown): unknown;
 }
@@ -316,12 +322,13 @@ export function createDispatcher(app: App, options: DispatcherOptions): Dispatch
         for (const ctx of internals.inflight()) if (ctx._owner === dispatcher) ctx.abort(reason);
       }
     },
-    encode(ctx, error, result) {
+    encode(ctx, error, result, failed) {
       try {
         return encode(ctx, error, result);
       } catch (err) {
         // A result JSON can't carry (BigInt, a cycle) is our fault, not the caller's.
         const e = failure(ctx, new WegoError("internal", `result cannot be serialised: ${(err as Error).message}`, { cause: err }));
+        failed?.(e);
         try {
           return JSON.stringify(envelope.error(e, ctx, expose));
         } catch {
