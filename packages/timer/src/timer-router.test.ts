@@ -1,4 +1,4 @@
-import { type App, type Context, createApp, type WegoError } from "@wego/core";
+import { type App, type Context, createApp, WegoError } from "@wego/core";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { parseDuration } from "./duration.js";
 import { createTimerRouter, type TimerRouter, type TimerRouterOptions } from "./timer-router.js";
@@ -122,7 +122,13 @@ describe("timer router: scheduling", () => {
     expect(input).toEqual({ params: { k: "v" } });
     expect(a.transport).toBe("timer");
     expect(a.route).toBe("t");
-    expect(a.meta).toEqual({ timer: "t", mode: "fixed-rate", interval: "1000", scheduledAt: "2026-03-02T00:00:01.000Z" });
+    expect(a.meta).toEqual({
+      timer: "t",
+      mode: "fixed-rate",
+      interval: "1000",
+      scheduledAt: "2026-03-02T00:00:01.000Z",
+      trigger: "schedule",
+    });
   });
 
   it("lists its routes", async () => {
@@ -158,7 +164,7 @@ describe("timer router: bad routes", () => {
       expect(err?.message).toContain(`timer "${"abcdef"[i]}"`);
     }
     r.route("ok", "1s", "h");
-    expect(() => r.route("ok", "2s", "h")).toThrow(expect.objectContaining({ reason: "WEGO_ERR_TIMER_ROUTE_DUPLICATE" }));
+    expect(() => r.route("ok", "2s", "h")).toThrow(expect.objectContaining({ reason: "WEGO_ERR_ROUTE_DUPLICATE" }));
   });
 
   it("fails the start for an unknown handler and arms nothing", async () => {
@@ -168,6 +174,61 @@ describe("timer router: bad routes", () => {
     await expect(app.start()).rejects.toThrow(/nope/);
     expect(app.state).toBe("stopped");
     expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+describe("timer router: runNow", () => {
+  it("runs a timer now with a copy of its input, counted, without moving its schedule", async () => {
+    const app = makeApp();
+    const seen: Context[] = [];
+    app.handler("beat", async (ctx) => {
+      seen.push(ctx);
+      return { n: seen.length };
+    });
+    const input = { full: false };
+    const router = await mount(app, (r) => r.route("beat", "1s", "beat", { input }));
+    await vi.advanceTimersByTimeAsync(300);
+    expect(await router.runNow("beat", { id: "op-1" })).toEqual({ id: "op-1", result: { n: 1 } });
+    expect(seen[0]?.request).toEqual(input);
+    expect(seen[0]?.request).not.toBe(input);
+    expect(seen[0]?.meta).toMatchObject({ timer: "beat", trigger: "manual", scheduledAt: "2026-03-02T00:00:00.300Z" });
+    expect(router.stats()[0]).toMatchObject({ runs: 1, nextAt: t0 + 1_000 });
+    await vi.advanceTimersByTimeAsync(700);
+    expect(seen.map((c) => c.meta.trigger)).toEqual(["manual", "schedule"]);
+    const given = await router.runNow("beat", { input: { full: true } });
+    expect(seen[2]?.request).toEqual({ full: true });
+    expect(given.id).toBe(seen[2]?.id);
+  });
+
+  it("skips a tick that comes while a manual run is going", async () => {
+    const app = makeApp();
+    const g = gate();
+    const at = recorder(app, "slow", () => g.wait);
+    const router = await mount(app, (r) => r.route("slow", "1s", "slow"));
+    const manual = router.runNow("slow");
+    await vi.advanceTimersByTimeAsync(1_500);
+    expect(at).toEqual([0]);
+    expect(router.stats()[0]).toMatchObject({ runs: 1, skipped: 1 });
+    g.release();
+    expect((await manual).error).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(at).toEqual([0, 2_000]);
+  });
+
+  it("answers an unknown timer with unimplemented, a failed run with its error, and rejects before start", async () => {
+    const app = makeApp();
+    app.handler("bad", async () => {
+      throw new WegoError("failed_precondition", "not today");
+    });
+    const router = createTimerRouter().route("bad", "1h", "bad");
+    await expect(router.runNow("bad")).rejects.toMatchObject({ reason: "WEGO_ERR_TIMER_NOT_STARTED" });
+    app.router("timer", router);
+    await app.start();
+    const unknown = await router.runNow("nope");
+    expect(unknown.error).toMatchObject({ code: "unimplemented", reason: "WEGO_ERR_TIMER_ROUTE_UNKNOWN" });
+    expect(unknown.error?.message).toContain('no timer "nope" (known: bad)');
+    expect((await router.runNow("bad")).error).toMatchObject({ code: "failed_precondition", rawMessage: "not today" });
+    expect(router.stats()[0]).toMatchObject({ runs: 1, failed: 1 });
   });
 });
 

@@ -1,10 +1,22 @@
-import { type App, type Endpoint, type RouteInfo, type Router, type StopOptions, targetName } from "@wego/core";
+import type { App, InputOf, RouteInfo, Router, StopOptions, WegoError } from "@wego/core";
+import {
+  type Alarm,
+  type Answer,
+  createAlarm,
+  createDispatcher,
+  createRouteTable,
+  type Dispatcher,
+  type Invocation,
+  type RouteEntry,
+  type RouteTarget,
+} from "@wego/core/transport";
 import { type Duration, parseDuration } from "./duration.js";
 import { timerError } from "./timer-errors.js";
 
 export type TimerMode = "fixed-rate" | "fixed-delay";
 
-export interface TimerRouteOptions {
+/** Options of one timer; `I` is the input type of its target (a typed handler's, else `unknown`). */
+export interface TimerRouteOptions<I = unknown> {
   /**
    * `fixed-rate` (default): ticks on a fixed grid, start + initialDelay + k × interval,
    * whatever a run takes; a tick that finds the previous run going is skipped
@@ -16,8 +28,8 @@ export interface TimerRouteOptions {
   initialDelay?: Duration;
   /** Add a random delay in [0, jitter) to each run, so instances don't fire in step; default 0. */
   jitter?: Duration;
-  /** `ctx.request` of each run, copied per run (structuredClone). Default `{}`. */
-  input?: unknown;
+  /** `ctx.request` of each run, copied per run (structuredClone); typed as the target's input. Default `{}`. */
+  input?: I;
 }
 
 export interface TimerRouterOptions {
@@ -32,70 +44,96 @@ export interface TimerRouteStats {
   name: string;
   mode: TimerMode;
   intervalMs: number;
-  /** Runs started. */
+  /** Runs started (scheduled and `runNow`). */
   runs: number;
-  /** Runs that threw. */
+  /** Runs that failed (a fault or a refusal, such as a rate limit). */
   failed: number;
-  /** Fixed-rate ticks skipped because the previous run was still going. */
+  /** Ticks skipped because a run of the timer was still going. */
   skipped: number;
   /** When the next run is planned (ms since epoch), while started and not running a fixed-delay run. */
   nextAt: number | undefined;
 }
 
+/** Options of {@link TimerRouter.runNow}. */
+export interface TimerRunOptions {
+  /** The run's input; default a copy of the timer's `input` (or `{}`). */
+  input?: unknown;
+  /** The run's request id (adopted when valid, as on every transport; else generated). */
+  id?: string;
+  /** A deadline in ms from now: the run is answered `deadline_exceeded` and its `ctx.signal` aborted when it passes. */
+  timeoutMs?: number;
+}
+
+/** How one run went: its request id, and its error or its result. */
+export interface TimerRunOutcome {
+  id: string;
+  error?: WegoError;
+  result?: unknown;
+}
+
 export interface TimerRouter extends Router {
   /**
-   * Run `target` (a handler name or endpoint) every `interval` (ms, or
-   * `"500ms"`, `"5s"`, `"1m"`, `"1h"`). `name` is the route (`ctx.route`),
-   * unique per router. Bad options throw here, at registration.
+   * Run `target` (a handler name, a typed handler or an endpoint) every
+   * `interval` (ms, or `"500ms"`, `"5s"`, `"1m"`, `"1h"`). `name` is the
+   * route (`ctx.route`), unique per router. Bad options throw here; so does
+   * a name taken (`WEGO_ERR_ROUTE_DUPLICATE`) or a router already started
+   * (`WEGO_ERR_ROUTE_LATE`).
    */
-  route(name: string, interval: Duration, target: string | Endpoint, options?: TimerRouteOptions): this;
+  route<H extends RouteTarget>(name: string, interval: Duration, target: H, options?: TimerRouteOptions<InputOf<H>>): this;
+  /**
+   * Run the timer `name` now, outside its schedule (an operator's "run this
+   * job now"), through the same dispatch as its ticks: filters, logging and
+   * stats alike. It does not move the schedule; a tick that comes while it
+   * runs is skipped, as for any run. Resolves with the outcome (an unknown
+   * name: `WEGO_ERR_TIMER_ROUTE_UNKNOWN`; while stopping: `unavailable`);
+   * rejects only before start.
+   */
+  runNow(name: string, options?: TimerRunOptions): Promise<TimerRunOutcome>;
   /** Counters per timer. */
   stats(): TimerRouteStats[];
 }
 
-/** Node's setTimeout overflows past 2^31-1 ms (~24.8 days): longer waits are chained. */
-const maxTimeout = 2_147_483_647;
-
-interface Entry {
-  name: string;
-  target: string | Endpoint;
-  mode: TimerMode;
-  interval: number;
+/** A timer's own data in the route table. */
+interface Timer {
+  readonly mode: TimerMode;
+  readonly interval: number;
   /** `interval` as ctx.meta carries it, made once. */
-  intervalText: string;
-  initialDelay: number;
-  jitter: number;
-  input: unknown;
-  handler: string;
-  endpoint: Endpoint | undefined;
+  readonly intervalText: string;
+  readonly initialDelay: number;
+  readonly jitter: number;
+  readonly input: unknown;
   /** Fixed-rate grid point of the next tick (jitter excluded). */
   slot: number;
-  /** When the next run fires (slot or end of the last run, plus jitter). */
-  nextAt: number | undefined;
-  timer: NodeJS.Timeout | undefined;
-  running: Promise<void> | undefined;
-  stats: TimerRouteStats;
+  alarm: Alarm | undefined;
+  /** Runs going (a scheduled one, or those asked for with runNow). */
+  running: number;
+  readonly stats: TimerRouteStats;
 }
+
+type Entry = RouteEntry<Timer>;
 
 function duration(value: Duration | undefined, fallback: number, what: string, name: string, positive = false): number {
   if (value === undefined) return fallback;
   const ms = parseDuration(value);
   if (ms === undefined || (positive && ms <= 0)) {
+    const kind = positive ? "a positive" : "a non-negative";
     throw timerError(
       "WEGO_ERR_TIMER_OPTION_INVALID",
-      `timer "${name}": ${what} must be ${positive ? "a positive" : "a non-negative"} duration (ms, "500ms", "5s", "1m", "1h"), got ${JSON.stringify(value)}`,
+      name,
+      `${what} must be ${kind} duration (ms, "500ms", "5s", "1m", "1h"), got ${JSON.stringify(value)}`,
     );
   }
   return ms;
 }
 
 /**
- * The interval-timer router. Each run is an invocation with transport
+ * The interval-timer router. Each run is one dispatch with transport
  * `timer`, route the timer's name, a fresh context whose request is a copy of
  * the timer's `input` (runs never share a mutable object, unlike the
- * original), and `ctx.meta` `{ timer, mode, interval, scheduledAt }`. Runs of
- * one timer never overlap. Stop clears every timer and waits for running runs
- * up to the deadline.
+ * original), and `ctx.meta` `{ timer, mode, interval, scheduledAt, trigger }`.
+ * Runs of one timer never overlap. Nobody sees a run's answer, so refusals
+ * (a rate limit…) are logged at `warn`, faults once at `error`. Stop clears
+ * every timer and drains running runs up to the deadline.
  *
  * @example
  * app.router("timer", createTimerRouter()
@@ -109,155 +147,127 @@ export function createTimerRouter(options: TimerRouterOptions = {}): TimerRouter
 class TimerRouterImpl implements TimerRouter {
   readonly #now: () => number;
   readonly #random: () => number;
-  readonly #entries = new Map<string, Entry>();
+  readonly #table = createRouteTable<Timer>("timer");
   #app: App | undefined;
-  #accepting = false;
+  #d: Dispatcher | undefined;
 
   constructor(options: TimerRouterOptions) {
     this.#now = options.now ?? Date.now;
     this.#random = options.random ?? Math.random;
   }
 
-  route(name: string, interval: Duration, target: string | Endpoint, options: TimerRouteOptions = {}): this {
-    if (this.#entries.has(name)) throw timerError("WEGO_ERR_TIMER_ROUTE_DUPLICATE", `timer "${name}" is registered twice`);
+  route<H extends RouteTarget>(name: string, interval: Duration, target: H, options: TimerRouteOptions<InputOf<H>> = {}): this {
     const mode = options.mode ?? "fixed-rate";
-    if (mode !== "fixed-rate" && mode !== "fixed-delay") {
-      throw timerError(
-        "WEGO_ERR_TIMER_OPTION_INVALID",
-        `timer "${name}": mode must be "fixed-rate" or "fixed-delay", got ${JSON.stringify(mode)}`,
-      );
-    }
+    if (mode !== "fixed-rate" && mode !== "fixed-delay")
+      throw timerError("WEGO_ERR_TIMER_OPTION_INVALID", name, `mode must be "fixed-rate" or "fixed-delay", got ${JSON.stringify(mode)}`);
     const every = duration(interval, 0, "interval", name, true);
     try {
       structuredClone(options.input);
     } catch (err) {
-      throw timerError("WEGO_ERR_TIMER_OPTION_INVALID", `timer "${name}": input must be structured-cloneable`, err);
+      throw timerError.with({ cause: err })("WEGO_ERR_TIMER_OPTION_INVALID", name, "input must be structured-cloneable");
     }
-    this.#entries.set(name, {
-      name,
-      target,
+    this.#table.add(name, target, {
       mode,
       interval: every,
       intervalText: String(every),
       initialDelay: duration(options.initialDelay, every, "initialDelay", name),
       jitter: duration(options.jitter, 0, "jitter", name),
       input: options.input,
-      handler: typeof target === "string" ? target : "",
-      endpoint: undefined,
       slot: 0,
-      nextAt: undefined,
-      timer: undefined,
-      running: undefined,
+      alarm: undefined,
+      running: 0,
       stats: { name, mode, intervalMs: every, runs: 0, failed: 0, skipped: 0, nextAt: undefined },
     });
     return this;
   }
 
   routes(): RouteInfo[] {
-    return [...this.#entries.values()].map((e) => ({ route: e.name, handler: e.handler || targetName(e.target) }));
+    return this.#table.routes();
   }
 
   stats(): TimerRouteStats[] {
-    return [...this.#entries.values()].map((e) => ({ ...e.stats, nextAt: e.nextAt }));
+    return this.#table.entries().map((e) => ({ ...e.spec.stats, nextAt: e.spec.alarm?.at }));
   }
 
   start(app: App): void {
-    // Resolve every target before arming any timer, so an unknown handler leaves none behind.
-    for (const e of this.#entries.values()) {
-      const resolved = app.resolve(e.target, e.name);
-      e.handler = resolved.name;
-      e.endpoint = resolved.endpoint;
-    }
+    // Resolves every target first: an unknown handler fails the start with no timer armed.
+    this.#table.start(app);
     this.#app = app;
-    this.#accepting = true;
+    this.#d = createDispatcher(app, { transport: "timer", refusals: "warn" });
     const t = this.#now();
-    for (const e of this.#entries.values()) {
-      e.slot = t + e.initialDelay;
-      this.#arm(e, e.slot);
+    for (const e of this.#table.entries()) {
+      e.spec.alarm = createAlarm((at) => this.#tick(e, at), this.#now);
+      e.spec.slot = t + e.spec.initialDelay;
+      this.#arm(e, e.spec.slot);
     }
   }
 
   async stop({ signal }: StopOptions): Promise<void> {
-    this.#accepting = false;
-    const running: Promise<void>[] = [];
-    for (const e of this.#entries.values()) {
-      clearTimeout(e.timer);
-      e.timer = undefined;
-      e.nextAt = undefined;
-      if (e.running) running.push(e.running);
-    }
-    if (running.length === 0) return;
-    // Runs never reject (#run catches); the app aborts whatever is left at the deadline.
-    await new Promise<void>((resolve) => {
-      if (signal.aborted) return resolve();
-      signal.addEventListener("abort", () => resolve(), { once: true });
-      void Promise.all(running).then(() => resolve());
+    for (const e of this.#table.entries()) e.spec.alarm?.clear();
+    await this.#d?.drain(signal);
+  }
+
+  runNow(name: string, options: TimerRunOptions = {}): Promise<TimerRunOutcome> {
+    const d = this.#d;
+    if (d === undefined) return Promise.reject(timerError("WEGO_ERR_TIMER_NOT_STARTED", name));
+    const e = this.#table.get(name);
+    const inv = this.#invocation(e, this.#now(), "manual", options.input);
+    inv.id = options.id;
+    if (options.timeoutMs !== undefined) inv.deadline = Date.now() + options.timeoutMs;
+    return new Promise((resolve) => {
+      const answer: Answer = (ctx, error, result) => resolve(error === undefined ? { id: ctx.id, result } : { id: ctx.id, error });
+      if (e === undefined) {
+        const known = this.#table.entries().map((x) => x.key);
+        d.refuse(name, inv, timerError("WEGO_ERR_TIMER_ROUTE_UNKNOWN", name, known.join(", ") || "none"), answer);
+      } else this.#run(e, inv, answer);
     });
   }
 
   /** Fire at `base` plus this run's jitter. */
   #arm(e: Entry, base: number): void {
-    e.nextAt = e.jitter > 0 ? base + this.#random() * e.jitter : base;
-    this.#wait(e);
+    const t = e.spec;
+    (t.alarm as Alarm).set(t.jitter > 0 ? base + this.#random() * t.jitter : base);
   }
 
-  #wait(e: Entry): void {
-    const delay = Math.min(Math.max(0, (e.nextAt as number) - this.#now()), maxTimeout);
-    e.timer = setTimeout(() => this.#onTimer(e), delay);
-  }
-
-  #onTimer(e: Entry): void {
-    if (!this.#accepting || e.nextAt === undefined) return;
-    const at = e.nextAt;
-    const t = this.#now();
-    if (t < at) {
-      this.#wait(e); // a chained long wait
+  #tick(e: Entry, at: number): void {
+    const t = e.spec;
+    const now = this.#now();
+    if (t.mode === "fixed-rate") {
+      // The next slot on the grid after now; slots missed while the process was blocked are dropped.
+      t.slot += t.interval * Math.max(1, Math.floor((now - t.slot) / t.interval) + 1);
+      this.#arm(e, t.slot);
+    }
+    if (t.running > 0) {
+      t.stats.skipped++;
+      this.#app?.log.warn({ timer: e.key, scheduledAt: new Date(at).toISOString() }, "timer tick skipped: a run is still going");
+      if (t.mode === "fixed-delay") this.#arm(e, now + t.interval);
       return;
     }
-    if (e.mode === "fixed-delay") {
-      e.nextAt = undefined;
-      this.#start(e, at).then(() => {
-        if (this.#accepting) this.#arm(e, this.#now() + e.interval);
+    const inv = this.#invocation(e, at, "schedule");
+    if (t.mode === "fixed-rate") this.#run(e, inv);
+    else
+      this.#run(e, inv, () => {
+        // Fixed delay: the next run is planned when this one has ended, unless the router is stopping.
+        if (this.#d?.closed === false) this.#arm(e, this.#now() + t.interval);
       });
-      return;
-    }
-    // Fixed rate: the next slot on the grid after now; slots missed while the process was blocked are dropped.
-    e.slot += e.interval * Math.max(1, Math.floor((t - e.slot) / e.interval) + 1);
-    this.#arm(e, e.slot);
-    if (e.running !== undefined) {
-      e.stats.skipped++;
-      this.#app?.log.warn(
-        { timer: e.name, scheduledAt: new Date(at).toISOString() },
-        "timer tick skipped: the previous run is still going",
-      );
-      return;
-    }
-    void this.#start(e, at);
   }
 
-  #start(e: Entry, at: number): Promise<void> {
-    const run = this.#run(e, at);
-    e.running = run;
-    return run.then(() => {
-      e.running = undefined;
-    });
+  #invocation(e: Entry | undefined, at: number, trigger: "schedule" | "manual", input?: unknown): Invocation {
+    const t = e?.spec;
+    const request = input !== undefined ? input : t?.input === undefined ? {} : structuredClone(t.input);
+    const meta = { timer: e?.key, mode: t?.mode, interval: t?.intervalText, scheduledAt: new Date(at).toISOString(), trigger };
+    return { request, meta };
   }
 
-  async #run(e: Entry, at: number): Promise<void> {
-    const app = this.#app as App;
-    const ctx = app.context({
-      transport: "timer",
-      route: e.name,
-      handler: e.handler,
-      request: e.input === undefined ? {} : structuredClone(e.input),
-      meta: { timer: e.name, mode: e.mode, interval: e.intervalText, scheduledAt: new Date(at).toISOString() },
+  /** One run: a dispatch, counted; dispatch logs what failed (refusals at warn, faults once at error). */
+  #run(e: Entry, inv: Invocation, then?: Answer): void {
+    const t = e.spec;
+    t.running++;
+    t.stats.runs++;
+    (this.#d as Dispatcher).dispatch(e, inv, (ctx, error, result) => {
+      t.running--;
+      if (error !== undefined) t.stats.failed++;
+      then?.(ctx, error, result);
     });
-    e.stats.runs++;
-    try {
-      await app.run(e.endpoint as Endpoint, ctx);
-    } catch (err) {
-      e.stats.failed++;
-      ctx.log.error({ err }, "timer run failed");
-    }
   }
 }
