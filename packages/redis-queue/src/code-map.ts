@@ -1,16 +1,32 @@
-import { type Code, isBadInput, isCode, publicMessage, WegoError } from "@wego/core";
+import { Code, isBadInput, isCode, publicMessage, WegoError } from "@wego/core";
+import { type CodeMap, defineCodeMap } from "@wego/core/transport";
+
+/** What the queue does with a failed run: try again with the job's backoff, or fail it at once to the dead letters. */
+export type QueueWire = "retry" | "fail";
+
+const byCode = {} as Record<Code, QueueWire>;
+for (const code of Object.values(Code)) byCode[code] = isBadInput(code) ? "fail" : "retry";
 
 /**
- * The queue's wire for errors. A job that throws is either retried (with the
- * job's backoff) or failed at once: codes that describe the input
+ * The queue's code map. `toWire(error)`: codes that describe the input
  * (`isBadInput`: invalid_argument, not_found, permission_denied…) can't get
- * better by retrying, so they become BullMQ's UnrecoverableError and go
- * straight to the dead letters. Everything else retries; `resource_exhausted`
- * with a `retryAfterMs` hint waits that long first.
+ * better by retrying, so they fail at once (BullMQ's UnrecoverableError,
+ * straight to the dead letters); everything else retries with the job's
+ * backoff (`resource_exhausted` with a `retryAfterMs` hint waits that long
+ * first). `fromWire`: "retry" reads as `unavailable` (transient), "fail" as
+ * `invalid_argument`.
+ *
+ * @example
+ * queueCodes.toWire(new WegoError("not_found", "no such user")); // "fail"
  */
-export function failsAtOnce(code: Code): boolean {
-  return isBadInput(code);
-}
+export const queueCodes: CodeMap<QueueWire> = defineCodeMap<QueueWire>({
+  byCode,
+  fromWire: new Map<QueueWire, Code>([
+    ["retry", "unavailable"],
+    ["fail", "invalid_argument"],
+  ]),
+  fallback: "unknown",
+});
 
 /**
  * A job's `failedReason` in Redis: `[code] message` or `[code:REASON] message`,

@@ -74,7 +74,7 @@ describe("queue router", () => {
       { route: "a", handler: "a" },
       { route: "b", handler: "b" },
     ]);
-    expect(() => router.route("a", "a")).toThrow(/already registered/);
+    expect(() => router.route("a", "a")).toThrow(expect.objectContaining({ reason: "WEGO_ERR_ROUTE_DUPLICATE" }));
   });
 
   it("retries a failing job with backoff, counting attempts, until it succeeds", async () => {

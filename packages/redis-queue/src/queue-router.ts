@@ -1,19 +1,11 @@
-import {
-  type App,
-  type Context,
-  type Endpoint,
-  type ResolvedHandler,
-  type RouteInfo,
-  type Router,
-  type StopOptions,
-  targetName,
-  WegoError,
-} from "@wego/core";
-import { DelayedError, type Job, UnrecoverableError, WaitingError, Worker, type WorkerOptions } from "bullmq";
-import { encodeFailure, failsAtOnce } from "./code-map.js";
+import type { App, RouteInfo, Router, StopOptions, WegoError } from "@wego/core";
+import { type Answer, createDispatcher, createRouteTable, type Dispatcher, type Invocation, type RouteTarget } from "@wego/core/transport";
+import { DelayedError, type Job, UnrecoverableError, WaitingError, type Worker, type WorkerOptions } from "bullmq";
+import { encodeFailure, queueCodes } from "./code-map.js";
 import { type QueueConnection, resolveConnection } from "./connection.js";
 import { queueError } from "./errors.js";
-import { requestIdOption } from "./queue-producer.js";
+import { deadlineOf, metaOf, requestIdOf } from "./job-meta.js";
+import { dataErrorOf, QueueWorker } from "./queue-worker.js";
 
 export interface QueueRouterOptions {
   /** Redis URL, BullMQ/ioredis options or client; default config `queue.url`, `redis.url`, `redis.host`/`port`, 127.0.0.1:6379. */
@@ -38,50 +30,62 @@ export interface QueueRouterOptions {
   worker?: Partial<WorkerOptions>;
 }
 
-/** The seed's QueueRouter: a BullMQ worker whose job names are routes to handlers. */
-export interface QueueRouter extends Router {
-  /** Route jobs named `name` to a handler (name or endpoint). */
-  route(name: string, target: string | Endpoint): this;
-  /** The queue this router works on. */
+declare const routesType: unique symbol;
+
+/**
+ * The seed's QueueRouter: a BullMQ worker whose job names are routes to
+ * handlers. `R` maps each route to what it points at, so a producer can be
+ * typed from the router (`createQueueProducer<typeof router>()`).
+ */
+export interface QueueRouter<R extends object = Record<never, never>> extends Router {
+  /**
+   * Route jobs named `name` to a handler name, a typed handler
+   * (`defineHandler`) or an endpoint. Before start only: later throws
+   * `WEGO_ERR_ROUTE_LATE`; a name twice throws `WEGO_ERR_ROUTE_DUPLICATE`.
+   */
+  route<K extends string, T extends RouteTarget>(name: K, target: T): QueueRouter<R & { [P in K]: T }>;
+  /** The queue this router works on (config `queue.name` once started). */
   readonly queue: string;
   /** True between start and stop: jobs are being taken. */
   readonly accepting: boolean;
   /** The BullMQ worker while running. */
   readonly worker: Worker | undefined;
+  /** Type-level only: the route map, for typed producers. */
+  readonly [routesType]?: R;
 }
 
-/** A run in flight, so a stop at its deadline can abort it and hand its job back. */
-interface Active {
-  ctx: Context;
-  /** Settles the run's promise with {@link handedBack}. */
-  cut: (() => void) | undefined;
-}
+/** The route map of a queue router type (`RoutesOf<typeof router>`), or the map itself. */
+export type RoutesOf<T> = T extends QueueRouter<infer R> ? R : T;
 
-const handedBack = Symbol("wego.queue.handedBack");
+const STOPPING = new Set(["WEGO_ERR_APP_STOPPING", "WEGO_ERR_SHUTDOWN_DEADLINE"]);
 
 /**
  * A worker router on one BullMQ queue: each job's name is its route, its
- * data the request. Results are stored as the job's return value. A thrown
- * error retries with the job's backoff, except input errors (`isBadInput`)
- * which fail at once; failed jobs stay as dead letters. Jobs of a crashed
- * worker return to the queue once their lease (`lockDuration`) runs out.
- * `stop` takes no new jobs, lets running ones finish up to the deadline, and
- * puts back in the queue whatever is still running then.
+ * data the request, decoded with wego's input hygiene (not JSON, too large,
+ * too deep, `__proto__` keys: failed at once with `invalid_argument`).
+ * Results are stored as the job's return value. A failure retries with the
+ * job's backoff, except input errors (`queueCodes.toWire(e) === "fail"`)
+ * and runs past the caller's deadline, which fail at once; failed jobs stay
+ * as dead letters. Jobs of a crashed worker return to the queue once their
+ * lease (`lockDuration`) runs out. `stop` takes no new jobs, lets running
+ * ones finish up to the deadline, and puts back in the queue whatever is
+ * still running then.
  *
  * Context: `transport` "queue", `route` the job name, `id` the producer's
- * `requestId` or the job id, `meta` `{ jobId, attempt, queue }` (attempt
- * counts from 1).
+ * `requestId` or the job id (under the request-id rule), `deadline` the
+ * job's (`timeoutMs` at push) or `jobTimeout`'s, whichever comes first,
+ * `meta` `{ jobId, attempt, queue, traceparent?, tracestate? }` (attempt
+ * counts from 1; the trace context is the pushing request's, so
+ * `filters.tracing` continues its trace).
  *
  * @example
- * app.router("queue", createQueueRouter({ queue: "mail", concurrency: 20 }).route("welcome", "mail.welcome"));
+ * app.router("queue", createQueueRouter({ queue: "mail", concurrency: 20 }).route("welcome", welcome));
  */
 export function createQueueRouter(options: QueueRouterOptions = {}): QueueRouter {
-  const targets = new Map<string, string | Endpoint>();
-  const resolved = new Map<string, ResolvedHandler>();
-  const active = new Set<Active>();
-  let app: App | undefined;
+  const table = createRouteTable("queue");
+  let dispatcher: Dispatcher | undefined;
   let worker: Worker | undefined;
-  let accepting = false;
+  let expose = true;
   let queueName = options.queue ?? "wego";
 
   async function handBack(job: Job, token: string | undefined): Promise<never> {
@@ -89,63 +93,45 @@ export function createQueueRouter(options: QueueRouterOptions = {}): QueueRouter
     throw new WaitingError();
   }
 
-  async function fail(a: App, ctx: Context, job: Job, token: string | undefined, thrown: unknown): Promise<never> {
-    const err = WegoError.from(thrown);
-    if (err.reason === "WEGO_ERR_APP_STOPPING") return handBack(job, token);
+  /** What the queue does with a failed run: hand back, fail at once, wait for a hint, or retry. */
+  async function failed(job: Job, token: string | undefined, err: WegoError, deadline: number | undefined): Promise<never> {
+    if (err.reason !== undefined && STOPPING.has(err.reason)) return handBack(job, token);
+    const reason = encodeFailure(err, expose);
+    // Past the caller's deadline a retry can only fail again.
+    if (queueCodes.toWire(err) === "fail" || (deadline !== undefined && Date.now() >= deadline)) throw new UnrecoverableError(reason);
     const attempts = job.opts.attempts ?? 1;
-    const final = failsAtOnce(err.code) || job.attemptsMade + 1 >= attempts;
-    const log = { err, jobId: job.id, attempt: job.attemptsMade + 1, attempts, code: err.code };
-    if (final) ctx.log.error(log, "job failed");
-    else ctx.log.warn(log, "job failed; will retry");
-    const reason = encodeFailure(err, !a.production);
-    if (failsAtOnce(err.code)) throw new UnrecoverableError(reason);
     // A "come back later" hint (rate limited upstream…) is honoured without
     // spending an attempt, but only while starts stay within the attempts.
     if (err.retryAfterMs !== undefined && err.retryAfterMs > 0 && job.attemptsStarted < attempts) {
       await job.moveToDelayed(Date.now() + err.retryAfterMs, token);
       throw new DelayedError();
     }
+    // BullMQ stores this error's stack with the job: the original's, unless in production.
     const e = new Error(reason);
-    e.stack = a.production ? reason : `${reason}\n${err.stack?.split("\n").slice(1).join("\n") ?? ""}`;
+    e.stack = expose ? `${reason}\n${err.stack?.split("\n").slice(1).join("\n") ?? ""}` : reason;
     throw e;
   }
 
-  async function processJob(job: Job, token?: string): Promise<unknown> {
-    const a = app as App;
-    const route = resolved.get(job.name);
-    if (route === undefined) {
-      const err = queueError("WEGO_ERR_QUEUE_NO_ROUTE", job.name, queueName, [...resolved.keys()].join(", ") || "none");
-      a.log.error({ jobId: job.id, route: job.name, queue: queueName }, err.rawMessage);
-      throw new UnrecoverableError(encodeFailure(err, true));
-    }
+  function processJob(job: Job, token?: string): Promise<unknown> {
+    const d = dispatcher as Dispatcher;
     // The app began stopping before this job reached us: give it back untouched.
-    if (!accepting) return handBack(job, token);
-    const id = job.id as string;
-    const ctx = a.context({
-      transport: "queue",
-      route: job.name,
-      handler: route.name,
-      request: job.data,
-      id: ((job.opts as Record<string, unknown>)[requestIdOption] as string | undefined) ?? id,
-      meta: { jobId: id, attempt: String(job.attemptsMade + 1), queue: queueName },
-      deadline: options.jobTimeout === undefined ? undefined : Date.now() + options.jobTimeout,
+    if (d.closed) return handBack(job, token);
+    const deadline = deadlineOf(job);
+    const runDeadline = options.jobTimeout === undefined ? deadline : Math.min(deadline ?? Infinity, Date.now() + options.jobTimeout);
+    const inv: Invocation = { request: job.data, meta: metaOf(job, queueName), id: requestIdOf(job), deadline: runDeadline, checked: true };
+    return new Promise<unknown>((resolve, reject) => {
+      const answer: Answer = (_ctx, error, result) => {
+        if (error === undefined) resolve(result);
+        else failed(job, token, error, deadline).catch(reject);
+      };
+      const entry = table.get(job.name);
+      const bad = dataErrorOf(job);
+      if (entry === undefined) {
+        const known = table.entries().map((e) => e.key);
+        d.refuse(job.name, inv, queueError("WEGO_ERR_QUEUE_NO_ROUTE", job.name, queueName, known.join(", ") || "none"), answer);
+      } else if (bad !== undefined) d.refuse(job.name, inv, bad, answer);
+      else d.dispatch(entry, inv, answer);
     });
-    const entry: Active = { ctx, cut: undefined };
-    active.add(entry);
-    try {
-      // Not a Promise.race against one shared stop promise: every race would
-      // leave a reaction on it until the next stop (a leak per job).
-      const result = await new Promise<unknown>((resolve, reject) => {
-        entry.cut = () => resolve(handedBack);
-        a.run(route.endpoint, ctx).then(resolve, reject);
-      });
-      if (result === handedBack) return handBack(job, token);
-      return result;
-    } catch (err) {
-      return fail(a, ctx, job, token, err);
-    } finally {
-      active.delete(entry);
-    }
   }
 
   const router: QueueRouter = {
@@ -153,39 +139,43 @@ export function createQueueRouter(options: QueueRouterOptions = {}): QueueRouter
       return queueName;
     },
     get accepting() {
-      return accepting;
+      return worker !== undefined && dispatcher?.closed === false;
     },
     get worker() {
       return worker;
     },
     route(name, target) {
-      if (app !== undefined) throw queueError("WEGO_ERR_QUEUE_ROUTER_STARTED", queueName);
-      if (targets.has(name)) throw queueError("WEGO_ERR_QUEUE_ROUTE_DUPLICATE", name, queueName);
-      targets.set(name, target);
-      return this;
+      table.add(name, target, undefined);
+      return router as never;
     },
     routes(): RouteInfo[] {
-      return [...targets].map(([route, t]) => ({ route, handler: resolved.get(route)?.name ?? targetName(t) }));
+      return table.routes();
     },
-    async start(a) {
-      const cfg = a.config;
+    async start(app: App) {
+      const cfg = app.config;
       queueName = options.queue ?? cfg.get("queue.name", "wego");
       const concurrency = options.concurrency ?? cfg.get("queue.concurrency", 1);
       if (!Number.isInteger(concurrency) || concurrency < 1)
         throw queueError("WEGO_ERR_QUEUE_INVALID_OPTION", "queue concurrency", "a positive integer", concurrency);
-      for (const [route, target] of targets) resolved.set(route, a.resolve(target, route));
-      app = a;
-      const w = new Worker(queueName, processJob, {
-        ...options.worker,
-        connection: resolveConnection(options.connection, cfg),
-        prefix: options.prefix ?? cfg.get("queue.prefix", "wego"),
-        concurrency,
-        autorun: false,
-        ...(options.lockDuration === undefined ? {} : { lockDuration: options.lockDuration }),
-        ...(options.stalledInterval === undefined ? {} : { stalledInterval: options.stalledInterval }),
-        ...(options.maxStalledCount === undefined ? {} : { maxStalledCount: options.maxStalledCount }),
-      });
-      watchWorker(a, w, queueName);
+      table.start(app);
+      const d = createDispatcher(app, { transport: "queue", refusals: "warn" });
+      expose = !app.production;
+      const w = new QueueWorker(
+        queueName,
+        processJob,
+        {
+          ...options.worker,
+          connection: resolveConnection(options.connection, cfg),
+          prefix: options.prefix ?? cfg.get("queue.prefix", "wego"),
+          concurrency,
+          autorun: false,
+          ...(options.lockDuration === undefined ? {} : { lockDuration: options.lockDuration }),
+          ...(options.stalledInterval === undefined ? {} : { stalledInterval: options.stalledInterval }),
+          ...(options.maxStalledCount === undefined ? {} : { maxStalledCount: options.maxStalledCount }),
+        },
+        d.limits,
+      );
+      watchWorker(app, w, queueName);
       const timeout = options.connectTimeout ?? 5000;
       let timer: NodeJS.Timeout | undefined;
       try {
@@ -201,38 +191,32 @@ export function createQueueRouter(options: QueueRouterOptions = {}): QueueRouter
       } finally {
         clearTimeout(timer);
       }
+      dispatcher = d;
       worker = w;
-      accepting = true;
-      w.run().catch((err: unknown) => a.log.error({ err, queue: queueName }, "queue worker stopped with an error"));
+      w.run().catch((err: unknown) => app.log.error({ err, queue: queueName }, "queue worker stopped with an error"));
     },
     async stop({ deadline: at, signal }: StopOptions) {
-      accepting = false;
       const w = worker;
-      if (w === undefined) return;
-      // At the deadline: abort the runs still going and put their jobs back
-      // in the queue (moveToWait), so nothing waits for a lease to expire.
-      const onDeadline = (): void => {
-        for (const run of active) {
-          run.ctx.abort(signal.reason);
-          run.cut?.();
-        }
-      };
-      if (signal.aborted) onDeadline();
-      else signal.addEventListener("abort", onDeadline, { once: true });
-      // close() stops fetching and waits for the running jobs. If Redis is
-      // unreachable it may not return: give up a little after the deadline;
-      // the jobs' leases expire and another worker takes them back.
+      const d = dispatcher;
+      if (w === undefined || d === undefined) return;
+      // Jobs fetched from now on go back to the queue untouched; the worker
+      // stops fetching (close) and waits for the running jobs; the drain lets
+      // them finish up to the deadline, then answers what is left
+      // `unavailable` (WEGO_ERR_SHUTDOWN_DEADLINE), which hands its job back
+      // to the queue (moveToWait): nothing waits for a lease to expire.
+      d.close();
+      // If Redis is unreachable close() may not return: give up a little
+      // after the deadline; the jobs' leases expire and another worker takes them back.
       let timer: NodeJS.Timeout | undefined;
       try {
         await Promise.race([
-          w.close(),
+          Promise.all([w.close(), d.drain(signal)]),
           new Promise<void>((resolve) => {
             timer = setTimeout(resolve, Math.max(0, at - Date.now()) + 2000);
           }),
         ]);
       } finally {
         clearTimeout(timer);
-        signal.removeEventListener("abort", onDeadline);
         if (!(w as unknown as { closed: boolean }).closed) await w.disconnect().catch(() => {});
         worker = undefined;
       }

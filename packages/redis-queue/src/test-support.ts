@@ -1,6 +1,7 @@
 // Helpers for this package's integration tests (not exported): the shared
 // test Redis, a unique queue prefix per suite, and its cleanup.
 import { randomBytes } from "node:crypto";
+import { Job, type JobsOptions, type Queue } from "bullmq";
 import { Redis } from "ioredis";
 
 export const testRedisUrl = process.env.WEGO_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -35,4 +36,19 @@ export async function eventually(check: () => boolean | Promise<boolean>, ms = 1
     if (Date.now() > until) return false;
     await sleep(every);
   }
+}
+
+/**
+ * Add a job whose stored data is `text` exactly (BullMQ's producer would
+ * JSON.stringify it): what another producer, a hand-written script or an
+ * attacker can put in Redis. Resolves the job id.
+ */
+export async function pushRaw(queue: Queue, name: string, text: string, opts: JobsOptions = {}): Promise<string> {
+  class RawJob extends Job {
+    override asJSON() {
+      return { ...super.asJSON(), data: text };
+    }
+  }
+  const job = await RawJob.create(queue, name, undefined, opts);
+  return job.id as string;
 }
