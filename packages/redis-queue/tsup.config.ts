@@ -7,6 +7,4 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: "node22",
-  // Keep class names: pino logs err.constructor.name as the error type, and esbuild renames colliding classes (_WegoError).
-  keepNames: true,
 });

@@ -49,7 +49,8 @@ describe("createLogger with file", () => {
 describe("the built bundle", () => {
   // esbuild renames a class whose name collides inside the bundle (WegoError
   // became _WegoError), and pino logs `err.constructor.name` as the error's
-  // `type`; tsup's keepNames keeps the real name. Built here with the
+  // `type`; WegoError sets its own name (keepNames would cost every call).
+  // Built here with the
   // package's own config, so the test needs no prior `pnpm build`.
   it("logs an error's type as WegoError, the class's source name", async () => {
     const outDir = await mkdtemp(join(coreDir, "node_modules", ".keepnames-"));
