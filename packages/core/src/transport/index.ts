@@ -24,6 +24,7 @@ export {
   type RefusalLevel,
 } from "./dispatcher.js";
 export { type CodeMap, type CodeMapOptions, defineCodeMap, defineErrors, type ErrorFactory } from "./errors.js";
+export { httpStatusByCode } from "./http-status.js";
 export { defaultInputLimits, type InputLimits, inspectInput, parseJson } from "./input.js";
 export { isValidRequestId, MAX_REQUEST_ID_LENGTH } from "./request-id.js";
 export { createRouteTable, type RouteEntry, type RouteTable, type RouteTarget } from "./route-table.js";
