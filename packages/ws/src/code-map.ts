@@ -1,4 +1,5 @@
 import type { Code } from "@wego/core";
+import { defineCodeMap, httpStatusByCode } from "@wego/core/transport";
 
 /**
  * WebSocket close codes (RFC 6455 §7.4.1) as @wego/ws uses them. An
@@ -23,20 +24,24 @@ export const CloseCode = {
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
 /**
- * The HTTP status of a refused upgrade (auth, origin, shutdown), answered
- * before the connection becomes a WebSocket. Codes not listed are 500.
+ * The HTTP status of what @wego/ws answers over HTTP rather than in frames:
+ * refused upgrades (auth, origin, handshake, shutdown), and the own port's
+ * answers to plain requests (probes, 404, 426). The statuses are the HTTP
+ * column of docs/errors.md, plus 426 Upgrade Required for a plain request to
+ * the upgrade path. Error codes travel as they are in error frames.
+ *
+ * @example
+ * wsCodes.toWire(err); // 403 for permission_denied
+ * wsCodes.fromWire(426); // "failed_precondition"
  */
-const upgradeStatus: Partial<Record<Code, number>> = {
-  unauthenticated: 401,
-  permission_denied: 403,
-  invalid_argument: 400,
-  failed_precondition: 400,
-  not_found: 404,
-  resource_exhausted: 429,
-  unavailable: 503,
-  deadline_exceeded: 504,
-};
-
-export function upgradeStatusOf(code: Code): number {
-  return upgradeStatus[code] ?? 500;
-}
+export const wsCodes = defineCodeMap<number>({
+  byCode: httpStatusByCode,
+  byReason: { WEGO_ERR_WS_UPGRADE_REQUIRED: 426 },
+  fromWire: new Map<number, Code>([
+    [426, "failed_precondition"],
+    [400, "invalid_argument"],
+    [409, "already_exists"],
+    [500, "internal"],
+  ]),
+  fallback: "unknown",
+});

@@ -1,27 +1,20 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
-import {
-  type App,
-  type Context,
-  type Endpoint,
-  type JWTPayload,
-  jwtClaimsKey,
-  type Meta,
-  type ResolvedHandler,
-  WegoError,
-} from "@wego/core";
+import { type JWTPayload, jwtClaimsKey, type Logger, WegoError } from "@wego/core";
+import type { Answer, Context, Dispatcher, Invocation, Meta, RouteTable } from "@wego/core/transport";
 import type { RawData, WebSocket } from "ws";
 import { CloseCode } from "./code-map.js";
 import { wsError } from "./errors.js";
-import { encodeId, encodeMessage, encodeOk, encodeReply, type FrameId, InvalidFrame, parseFrame, type RequestFrame } from "./frame.js";
+import { encodeId, encodeMessage, encodeReply, type FrameId, InvalidFrame, parseFrame, type RequestFrame } from "./frame.js";
 import type { HubMember, Payload, PushHub } from "./push-hub.js";
 import type { WsIdentity } from "./upgrade-auth.js";
 import { type WsPeer, wsPeerKey } from "./ws-peer.js";
 
 /** What connections share: set up once by the router at start. */
 export interface ConnectionHost {
-  readonly app: App;
-  readonly routes: ReadonlyMap<string, ResolvedHandler>;
+  readonly log: Logger;
+  readonly dispatcher: Dispatcher;
+  readonly routes: RouteTable;
   readonly hub: PushHub<WsConnection>;
   readonly maxInFlight: number;
   readonly maxInvalidFrames: number;
@@ -29,10 +22,8 @@ export interface ConnectionHost {
   readonly sendLimit: number;
   /** Identities are verified JWTs: their claims also go under core's `jwtClaimsKey`. */
   readonly jwtClaims: boolean;
-  /** Invocations in flight on every connection of the router. */
-  inflight: number;
-  /** Called when `inflight` drops to 0 (the router's stop waits on it). */
-  onIdle: (() => void) | undefined;
+  /** The stop deadline has passed: frames still queued are refused `unavailable` rather than served. */
+  expired: boolean;
   /** Called after a connection closed and left the hub. */
   onClosed: (() => void) | undefined;
 }
@@ -42,12 +33,14 @@ const OPEN = 1;
 const textFrame = { binary: false };
 
 /**
- * One WebSocket connection: decodes frames, runs their handlers (several at
- * a time, up to `maxInFlight`), answers each with its correlation id, and
- * applies flow control. Reading pauses while the connection is at its
- * in-flight limit or its send buffer is over the high-water mark; frames
- * already read then wait in a queue (bounded by one socket read, since the
- * socket itself is paused).
+ * One WebSocket connection: decodes frames, hands each to the dispatcher
+ * (several at a time, up to `maxInFlight`), answers each with its
+ * correlation id, and applies flow control. Reading pauses while the
+ * connection is at its in-flight limit or its send buffer is over the
+ * high-water mark; frames already read then wait in a queue (bounded by one
+ * socket read, since the socket itself is paused). In-flight tracking,
+ * deadlines and drain are the dispatcher's; this counts its own invocations
+ * only for flow control.
  */
 export class WsConnection implements WsPeer, HubMember {
   readonly id: string;
@@ -62,11 +55,8 @@ export class WsConnection implements WsPeer, HubMember {
   readonly #ws: WebSocket;
   readonly #socket: Duplex;
   readonly #meta: Meta;
-  // In-flight contexts in reusable slots (a Set would hash every new context):
-  // a reply frees its slot, a close aborts what the slots still hold.
-  readonly #slots: Array<Context | undefined> = [];
-  readonly #free: number[] = [];
   #inflight = 0;
+  /** Frames read while at the in-flight limit; each was admitted (`dispatcher.admit()`): it is served even if stop begins. */
   #queue: RequestFrame[] | undefined;
   #readPaused = false;
   #flowing = false;
@@ -104,7 +94,7 @@ export class WsConnection implements WsPeer, HubMember {
       this.alive = true;
     });
     ws.on("close", () => this.#onClose());
-    ws.on("error", (err) => host.app.log.debug({ err, connection: id }, "ws connection error"));
+    ws.on("error", (err) => host.log.debug({ err, connection: id }, "ws connection error"));
   }
 
   /** Requests of this connection being handled now. */
@@ -135,7 +125,7 @@ export class WsConnection implements WsPeer, HubMember {
   /** Ping, or drop the peer when it never answered the previous ping. */
   heartbeat(): void {
     if (!this.alive) {
-      this.#host.app.log.debug({ connection: this.id }, "ws peer missed a heartbeat; dropped");
+      this.#host.log.debug({ connection: this.id }, "ws peer missed a heartbeat; dropped");
       this.#ws.terminate();
       return;
     }
@@ -147,100 +137,69 @@ export class WsConnection implements WsPeer, HubMember {
     this.#ws.terminate();
   }
 
+  /** Run what is queued now that the stop deadline has passed: it is refused `unavailable`. */
+  expire(): void {
+    if (this.#queue !== undefined) this.#flow();
+  }
+
   #onMessage(data: RawData, isBinary: boolean): void {
     this.alive = true;
     if (isBinary) {
       this.close(CloseCode.UnsupportedData, "binary frames are not supported; send JSON text");
       return;
     }
-    const frame = parseFrame((data as Buffer).toString());
+    const host = this.#host;
+    const frame = parseFrame((data as Buffer).toString(), host.dispatcher.limits);
     if (frame instanceof InvalidFrame) {
       this.#onInvalid(frame);
       return;
     }
-    if (this.#queue !== undefined || this.#inflight >= this.#host.maxInFlight) {
+    // Queue only what will be served: once stopping, a new frame is refused at once (it takes no slot).
+    if ((this.#queue !== undefined || this.#inflight >= host.maxInFlight) && !host.dispatcher.closed) {
+      host.dispatcher.admit();
       if (this.#queue === undefined) this.#queue = [frame];
       else this.#queue.push(frame);
       this.#flow();
       return;
     }
-    this.#dispatch(frame);
-    if (this.#inflight >= this.#host.maxInFlight) this.#flow();
+    this.#dispatch(frame, false);
+    if (this.#inflight >= host.maxInFlight) this.#flow();
   }
 
-  #dispatch(frame: RequestFrame): void {
+  #dispatch(frame: RequestFrame, admitted: boolean): void {
     const host = this.#host;
-    const target = host.routes.get(frame.route);
-    if (target === undefined) {
-      this.#replyError(frame.id, frame, wsError("WEGO_ERR_WS_ROUTE_UNKNOWN", frame.route));
-      return;
-    }
-    const ctx = host.app.context({
-      transport: "ws",
-      route: frame.route,
-      handler: target.name,
+    const id = frame.id;
+    const inv: Invocation = {
       request: frame.data === undefined ? {} : frame.data,
       meta: this.#meta,
       id: frame.requestId,
+      deadline: frame.timeoutMs === undefined ? undefined : Date.now() + frame.timeoutMs,
       values: this.#values,
-    });
-    const slot = this.#free.length > 0 ? (this.#free.pop() as number) : this.#slots.length;
-    this.#slots[slot] = ctx;
-    this.#inflight++;
-    host.inflight++;
-    this.#run(target.endpoint, ctx, frame.id, slot);
-  }
-
-  // app.serve rather than app.run and a `.then`: the reply rides on the
-  // reaction that ends in-flight tracking (one promise and hop fewer per
-  // frame), and a handler that finished synchronously is answered at once.
-  #run(endpoint: Endpoint, ctx: Context, id: FrameId | undefined, slot: number): void {
-    this.#host.app.serve(endpoint, ctx, (result, err, failed) => {
-      if (failed) this.#settle(slot, this.#errorReply(encodeId(id), err, ctx));
-      else this.#ok(result, ctx, id, slot);
-    });
-  }
-
-  #ok(result: unknown, ctx: Context, id: FrameId | undefined, slot: number): void {
-    let text: string;
-    const idJson = encodeId(id);
-    try {
-      text = encodeOk(this.#host.app.envelope, idJson, result, ctx);
-    } catch (err) {
-      text = this.#errorReply(idJson, err, ctx);
+      checked: true,
+      admitted,
+    };
+    const entry = host.routes.get(frame.route);
+    if (entry === undefined) {
+      if (admitted) host.dispatcher.release();
+      host.dispatcher.refuse(frame.route, inv, wsError("WEGO_ERR_WS_ROUTE_UNKNOWN", frame.route), this.#refusal(id));
+      return;
     }
-    this.#settle(slot, text);
+    this.#inflight++;
+    // Answered synchronously when the handler finished synchronously: the reply goes out in this turn.
+    host.dispatcher.dispatch(entry, inv, (ctx, error, result) => this.#settle(id, ctx, error, result));
   }
 
-  #settle(slot: number, text: string): void {
-    this.#slots[slot] = undefined;
-    this.#free.push(slot);
+  #settle(id: FrameId | undefined, ctx: Context, error: WegoError | undefined, result: unknown): void {
     this.#inflight--;
-    if (!this.#closed) this.#write(text);
-    const host = this.#host;
-    if (--host.inflight === 0) host.onIdle?.();
+    if (!this.#closed) this.#write(encodeReply(encodeId(id), this.#host.dispatcher.encode(ctx, error, result)));
     if (this.#readPaused) this.#flow();
   }
 
-  #errorReply(idJson: string, err: unknown, ctx: Context): string {
-    const app = this.#host.app;
-    const e = WegoError.from(err);
-    // A WegoError was raised on purpose or already normalised (and logged) by
-    // the response filter; anything else escaped the handler's own care.
-    if (!(err instanceof WegoError) && !e.exposable) ctx.log.error({ err }, "unhandled error in ws handler %s", ctx.handler);
-    try {
-      return encodeReply(idJson, app.envelope.error(e, ctx, !app.production));
-    } catch (encodeErr) {
-      ctx.log.error({ err: encodeErr }, "ws error reply of %s cannot be encoded", ctx.handler);
-      const fallback = new WegoError("internal", "the reply cannot be encoded");
-      return encodeReply(idJson, app.envelope.error(fallback, ctx, !app.production));
-    }
-  }
-
-  #replyError(id: FrameId | undefined, frame: Partial<RequestFrame>, err: WegoError): void {
-    const app = this.#host.app;
-    const ctx = app.context({ transport: "ws", route: frame.route ?? "", meta: this.#meta, id: frame.requestId });
-    this.#write(encodeReply(encodeId(id), app.envelope.error(err, ctx, !app.production)));
+  /** The answer of a frame refused before any handler: an error frame, no slot to free. */
+  #refusal(id: FrameId | undefined): Answer {
+    return (ctx, error, result) => {
+      if (!this.#closed) this.#write(encodeReply(encodeId(id), this.#host.dispatcher.encode(ctx, error, result)));
+    };
   }
 
   #onInvalid(frame: InvalidFrame): void {
@@ -248,7 +207,7 @@ export class WsConnection implements WsPeer, HubMember {
       this.close(CloseCode.PolicyViolation, "too many invalid frames");
       return;
     }
-    this.#replyError(frame.id, {}, frame.error);
+    this.#host.dispatcher.refuse(frame.route, { meta: this.#meta }, frame.error, this.#refusal(frame.id));
   }
 
   #write(data: Payload): void {
@@ -263,7 +222,7 @@ export class WsConnection implements WsPeer, HubMember {
   #checkBackpressure(): void {
     const buffered = this.#ws.bufferedAmount;
     if (buffered > this.#host.sendLimit) {
-      this.#host.app.log.warn({ connection: this.id, buffered }, "ws peer reads too slowly; closing");
+      this.#host.log.warn({ connection: this.id, buffered }, "ws peer reads too slowly; closing");
       this.close(CloseCode.PolicyViolation, "slow consumer");
       return;
     }
@@ -286,14 +245,19 @@ export class WsConnection implements WsPeer, HubMember {
     // instead of a nested loop (recursion as deep as the queue).
     if (this.#flowing) return;
     this.#flowing = true;
-    const max = this.#host.maxInFlight;
+    const host = this.#host;
+    const max = host.maxInFlight;
     try {
       while (!this.#backpressured && !this.#closed && this.#inflight < max) {
         const queue = this.#queue;
         if (queue === undefined) break;
         const frame = queue.shift() as RequestFrame;
         if (queue.length === 0) this.#queue = undefined;
-        this.#dispatch(frame);
+        if (host.expired) {
+          // Past the stop deadline: no longer admitted, so dispatch refuses it `unavailable` (and it takes no slot).
+          host.dispatcher.release();
+          this.#dispatch(frame, false);
+        } else this.#dispatch(frame, true);
       }
     } finally {
       this.#flowing = false;
@@ -307,14 +271,16 @@ export class WsConnection implements WsPeer, HubMember {
 
   #onClose(): void {
     this.#closed = true;
+    const host = this.#host;
+    // Admitted frames that will never run: the drain must not wait for them.
+    for (let n = this.#queue?.length ?? 0; n > 0; n--) host.dispatcher.release();
     this.#queue = undefined;
     clearTimeout(this.#expiry);
     this.#socket.off("drain", this.#onDrain);
-    const host = this.#host;
     host.hub.remove(this);
     if (this.#inflight > 0) {
-      const reason = new WegoError("cancelled", "client disconnected");
-      for (const ctx of this.#slots) ctx?.abort(reason);
+      // The peer is gone: its handlers see ctx.signal fire (their answers are no-ops).
+      host.dispatcher.abort((ctx) => ctx.get(wsPeerKey) === this, new WegoError("cancelled", "client disconnected"), this.#inflight);
     }
     host.onClosed?.();
   }

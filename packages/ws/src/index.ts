@@ -4,8 +4,8 @@
  * origin checks at upgrade, flow control, heartbeats, and push to a
  * connection, a user, a room or everyone, across instances through a PubSub.
  */
-export { CloseCode, upgradeStatusOf } from "./code-map.js";
-export { type WsReason, wsCatalogue } from "./errors.js";
+export { CloseCode, wsCodes } from "./code-map.js";
+export { type WsReason, wsError } from "./errors.js";
 export type { FrameId, RequestFrame } from "./frame.js";
 export { createMemoryPubSub, type MemoryPubSubOptions } from "./memory-pub-sub.js";
 export type { OriginPolicy } from "./origin.js";

@@ -4,8 +4,16 @@ import { wsError } from "./errors.js";
 
 export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 
+/** Answers an upgrade nothing is mounted for (the 404 with the envelope). */
+export type UnknownPathHandler = (req: IncomingMessage, socket: Duplex) => void;
+
+interface Mount {
+  readonly handler: UpgradeHandler;
+  readonly unknown: UnknownPathHandler;
+}
+
 interface Mounts {
-  readonly paths: Map<string, UpgradeHandler>;
+  readonly paths: Map<string, Mount>;
   readonly listener: UpgradeHandler;
 }
 
@@ -14,17 +22,26 @@ interface Mounts {
 // instead of left hanging. Keyed by the server: no state outlives it.
 const mounted = new WeakMap<Server, Mounts>();
 
-/** Serve upgrades of `path` on `server` with `handler`; returns the unmount function. */
-export function mountUpgrade(server: Server, path: string, handler: UpgradeHandler): () => void {
+/** The path of a request URL, without its query (which may carry a token). */
+export function pathOf(url: string | undefined): string {
+  const u = url ?? "/";
+  const q = u.indexOf("?");
+  return q < 0 ? u : u.slice(0, q);
+}
+
+/**
+ * Serve upgrades of `path` on `server` with `handler`; upgrades of a path no
+ * router serves are answered by `unknown` of any router mounted there.
+ * Returns the unmount function.
+ */
+export function mountUpgrade(server: Server, path: string, handler: UpgradeHandler, unknown: UnknownPathHandler): () => void {
   let mounts = mounted.get(server);
   if (mounts === undefined) {
-    const paths = new Map<string, UpgradeHandler>();
+    const paths = new Map<string, Mount>();
     const listener: UpgradeHandler = (req, socket, head) => {
-      const url = req.url ?? "/";
-      const q = url.indexOf("?");
-      const found = paths.get(q < 0 ? url : url.slice(0, q));
-      if (found !== undefined) found(req, socket, head);
-      else refuseUpgrade(socket, 404, `{"code":"not_found","message":"no WebSocket endpoint here","data":null}`);
+      const found = paths.get(pathOf(req.url));
+      if (found !== undefined) found.handler(req, socket, head);
+      else paths.values().next().value?.unknown(req, socket);
     };
     mounts = { paths, listener };
     mounted.set(server, mounts);
@@ -32,9 +49,10 @@ export function mountUpgrade(server: Server, path: string, handler: UpgradeHandl
   }
   const { paths, listener } = mounts;
   if (paths.has(path)) throw wsError("WEGO_ERR_WS_OPTION", `path "${path}" is already served on this HTTP server`);
-  paths.set(path, handler);
+  const mount: Mount = { handler, unknown };
+  paths.set(path, mount);
   return () => {
-    if (paths.get(path) !== handler) return;
+    if (paths.get(path) !== mount) return;
     paths.delete(path);
     if (paths.size === 0) {
       server.off("upgrade", listener);
@@ -43,14 +61,26 @@ export function mountUpgrade(server: Server, path: string, handler: UpgradeHandl
   };
 }
 
-/** Answer an upgrade with a plain HTTP error and close the socket (it never becomes a WebSocket). */
-export function refuseUpgrade(socket: Duplex, status: number, body: string): void {
+/**
+ * Answer an upgrade with a plain HTTP response carrying the JSON envelope
+ * `body`, and close the socket (it never becomes a WebSocket).
+ */
+export function refuseUpgrade(
+  socket: Duplex,
+  status: number,
+  body: string,
+  requestId: string,
+  headers: Readonly<Record<string, string>> = {},
+): void {
   if (socket.destroyed) return;
+  let extra = "";
+  for (const [name, value] of Object.entries(headers)) extra += `${name}: ${value}\r\n`;
   const head =
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? "Error"}\r\n` +
     "Connection: close\r\n" +
     "Content-Type: application/json; charset=utf-8\r\n" +
-    `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n`;
+    `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+    `X-Request-Id: ${requestId}\r\n${extra}\r\n`;
   socket.once("finish", () => socket.destroy());
   socket.end(head + body);
 }

@@ -145,10 +145,10 @@ describe("bad frames", () => {
     const [c] = await twoClients();
     c.sendRaw("{not json");
     const notJson = await c.next<{ id: unknown; code: string; reason: string; message: string }>();
-    expect(notJson).toMatchObject({ id: null, code: "invalid_argument", reason: "WEGO_ERR_WS_FRAME_INVALID" });
-    expect(notJson.message).toContain("not JSON");
+    expect(notJson).toMatchObject({ id: null, code: "invalid_argument", reason: "WEGO_ERR_INPUT_NOT_JSON" });
+    expect(notJson.message).toContain("not valid JSON");
     c.sendRaw("[1,2]");
-    expect(await c.next()).toMatchObject({ id: null, code: "invalid_argument" });
+    expect(await c.next()).toMatchObject({ id: null, code: "invalid_argument", reason: "WEGO_ERR_WS_FRAME_INVALID" });
     expect(await c.request("echo", { still: 1 })).toMatchObject({ code: "ok", data: { still: 1 } });
   });
 

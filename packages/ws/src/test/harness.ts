@@ -115,6 +115,15 @@ export class TestClient {
     return reply;
   }
 
+  /** Send a request frame whose `data` is the JSON text `json` as it is (not re-encoded), and wait for its reply. */
+  requestRaw(route: string, json: string, extra: Record<string, unknown> = {}): Promise<Reply> {
+    const id = `r${++this.#seq}`;
+    const reply = this.next<Reply>((m) => (m as Reply)?.id === id);
+    const head = JSON.stringify({ id, route, ...extra });
+    this.ws.send(`${head.slice(0, -1)},"data":${json}}`);
+    return reply;
+  }
+
   sendRaw(data: string | Buffer, binary = false): void {
     this.ws.send(data, { binary });
   }
