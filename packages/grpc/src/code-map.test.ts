@@ -2,14 +2,15 @@ import { ConnectError } from "@connectrpc/connect";
 import { findTrailerError } from "@connectrpc/connect/protocol-grpc";
 import { Code, WegoError } from "@wego/core";
 import { describe, expect, it } from "vitest";
-import { codeOfStatus, errorDetailOf, fromConnectError, grpcStatus, statusDetailsBin, toConnectError } from "./code-map.js";
+import { errorDetailOf, fromConnectError, grpcCodes, statusDetailsBin, toConnectError } from "./code-map.js";
 
 describe("code-map", () => {
   it("maps every code to its gRPC status and back", () => {
-    for (const code of Object.values(Code)) expect(codeOfStatus(grpcStatus(code))).toBe(code);
-    expect(grpcStatus("not_found")).toBe(5);
-    expect(codeOfStatus(0)).toBe("unknown");
-    expect(codeOfStatus(99)).toBe("unknown");
+    for (const code of Object.values(Code)) expect(grpcCodes.fromWire(grpcCodes.toWire(code))).toBe(code);
+    expect(grpcCodes.toWire("not_found")).toBe(5);
+    expect(grpcCodes.toWire(new WegoError("unavailable", "x"))).toBe(14);
+    expect(grpcCodes.fromWire(0)).toBe("unknown");
+    expect(grpcCodes.fromWire(99)).toBe("unknown");
   });
 
   it("writes a google.rpc.Status that connect reads back (reason, details, request id)", () => {

@@ -1,24 +1,22 @@
 import { create, toBinary } from "@bufbuild/protobuf";
 import { ConnectError } from "@connectrpc/connect";
-import { type Code, codeFromGrpcStatus, grpcStatusOf, publicMessage, WegoError } from "@wego/core";
+import { publicMessage, WegoError } from "@wego/core";
+import { defineCodeMap, grpcStatusOf } from "@wego/core/transport";
 import { ErrorDetailSchema } from "./gen/wego/v1/wego_pb.js";
 
 /**
  * gRPC's wire for wego's codes. The 16 codes are gRPC's own, so the status
- * number is `grpcStatusOf[code]` (docs/errors.md); this file owns what goes
- * around it: the message a caller may see and a `wego.v1.ErrorDetail`
- * carrying reason, details and request id in `grpc-status-details-bin`.
+ * number is `grpcStatusOf[code]` (docs/errors.md); a status a peer sends
+ * outside 1–16 (0 is not an error) reads as `unknown`. This file also owns
+ * what goes around the number: the message a caller may see and a
+ * `wego.v1.ErrorDetail` carrying reason, details and request id in
+ * `grpc-status-details-bin`.
+ *
+ * @example
+ * grpcCodes.toWire(err);   // 5 for a not_found error
+ * grpcCodes.fromWire(14);  // "unavailable"
  */
-
-/** gRPC status number for a wego code. */
-export function grpcStatus(code: Code): number {
-  return grpcStatusOf[code];
-}
-
-/** The wego code for a gRPC status number (`unknown` for numbers outside 1–16). */
-export function codeOfStatus(status: number): Code {
-  return codeFromGrpcStatus(status) ?? "unknown";
-}
+export const grpcCodes = defineCodeMap<number>({ byCode: grpcStatusOf, fallback: "unknown" });
 
 /** The detail a failed call carries: reason, caller-safe details (JSON) and request id. */
 export function errorDetailOf(err: WegoError, requestId: string | undefined) {
@@ -33,11 +31,11 @@ export function errorDetailOf(err: WegoError, requestId: string | undefined) {
   return { reason: err.reason ?? "", details, requestId: requestId ?? "" };
 }
 
-/** A WegoError as the ConnectError that connect's protocols encode (gRPC-Web, Connect, streaming gRPC). */
+/** A WegoError as the ConnectError that connect's protocols encode (gRPC-Web, Connect, compressed or streaming gRPC). */
 export function toConnectError(err: WegoError, requestId: string | undefined, expose: boolean): ConnectError {
   return new ConnectError(
     publicMessage(err, expose),
-    grpcStatus(err.code),
+    grpcCodes.toWire(err),
     undefined,
     [{ desc: ErrorDetailSchema, value: errorDetailOf(err, requestId) }],
     err,
@@ -90,7 +88,7 @@ function varint(n: number): Buffer {
 export function fromConnectError(err: unknown): WegoError {
   if (err instanceof WegoError) return err;
   if (!(err instanceof ConnectError)) return WegoError.from(err, "unavailable");
-  const code = codeOfStatus(err.code);
+  const code = grpcCodes.fromWire(err.code);
   const [detail] = err.findDetails(ErrorDetailSchema);
   let details: unknown;
   if (detail?.details) {

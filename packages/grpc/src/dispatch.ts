@@ -3,10 +3,11 @@ import type { IncomingHttpHeaders, ServerHttp2Stream } from "node:http2";
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { UniversalHandler } from "@connectrpc/connect/protocol";
 import { universalRequestFromNodeRequest, universalResponseToNodeResponse } from "@connectrpc/connect-node";
+import { admitRequest, releaseAdmission } from "./admission.js";
 import type { UnaryBinding } from "./call.js";
 import type { Cors } from "./cors.js";
 import { grpcError } from "./grpc-errors.js";
-import { isPlainGrpc, respondGrpcError, serveGrpcUnary, type UnaryLimits } from "./grpc-unary.js";
+import { isPlainGrpc, refuseGrpc, serveGrpcUnary, type UnaryLimits } from "./grpc-unary.js";
 import { type ServeOptions, serveUniversal } from "./stream-adapter.js";
 
 export interface Dispatch {
@@ -38,7 +39,8 @@ export function createDispatch(
         const b = unary.get(path);
         if (b !== undefined) return serveGrpcUnary(stream, headers, b, serving);
         if (!handlers.has(path)) {
-          return respondGrpcError(stream, grpcError("WEGO_ERR_GRPC_METHOD_UNIMPLEMENTED", path), undefined, serving.expose);
+          stream.on("error", ignore);
+          return refuseGrpc(stream, headers, grpcError("WEGO_ERR_GRPC_METHOD_UNIMPLEMENTED", path), serving);
         }
       }
       let extra: Record<string, string> | undefined;
@@ -81,7 +83,9 @@ export function createDispatch(
       res.once("finish", () => {
         if (!req.complete) socket.end(() => socket.destroy());
       });
-      h(universalRequestFromNodeRequest(req, res, undefined, undefined))
+      const { admission, values } = admitRequest(serving.dispatcher);
+      res.once("close", () => releaseAdmission(serving.dispatcher, admission));
+      h(universalRequestFromNodeRequest(req, res, undefined, values))
         .then((r) => universalResponseToNodeResponse(r, res))
         .catch((err: unknown) => {
           if (!res.headersSent) res.writeHead(500).end();

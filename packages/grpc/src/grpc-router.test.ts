@@ -59,7 +59,7 @@ describe.each(Object.entries(transports))("over %s", (_name, makeTransport) => {
     const unknown = await wego.handle({ route: "nope", payload: "{}" }).catch((e: unknown) => fromConnectError(e));
     expect(unknown).toMatchObject({ code: "unimplemented", reason: "WEGO_ERR_GRPC_ROUTE_UNKNOWN" });
     const bad = await wego.handle({ route: "echo", payload: "{not json" }).catch((e: unknown) => fromConnectError(e));
-    expect(bad).toMatchObject({ code: "invalid_argument", reason: "WEGO_ERR_GRPC_PAYLOAD_INVALID" });
+    expect(bad).toMatchObject({ code: "invalid_argument", reason: "WEGO_ERR_INPUT_NOT_JSON" });
     expect((bad as Error).message).toContain("not valid JSON");
     expect((await wego.handle({ route: "echo", payload: "1" })).code).toBe("ok");
   });

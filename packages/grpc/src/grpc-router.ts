@@ -1,17 +1,10 @@
 import type { DescMessage, DescService, MessageInitShape, MessageShape } from "@bufbuild/protobuf";
 import { createConnectRouter, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
 import { compressionBrotli, compressionGzip } from "@connectrpc/connect-node";
-import {
-  type App,
-  type Endpoint,
-  type ResolvedHandler,
-  type RouteInfo,
-  type Router,
-  type StopOptions,
-  targetName,
-  WegoError,
-} from "@wego/core";
-import type { CallState, UnaryBinding } from "./call.js";
+import type { App, RouteInfo, Router, StopOptions } from "@wego/core";
+import { createDispatcher, createRouteTable, type Dispatcher, type RouteTarget } from "@wego/core/transport";
+import { takeAdmission } from "./admission.js";
+import { type GrpcRouteSpec, methodPath, type UnaryBinding } from "./call.js";
 import { toConnectError } from "./code-map.js";
 import { type CorsOptions, createCors } from "./cors.js";
 import { createDispatch } from "./dispatch.js";
@@ -26,10 +19,11 @@ import { metaFromHeaders } from "./meta.js";
 import type { ServeOptions } from "./stream-adapter.js";
 import { methodsOf, type ServiceTargets, typedBinding } from "./typed-service.js";
 
+/** Options of {@link createGrpcRouter}; each falls back to the app's config, then to a default. */
 export interface GrpcRouterOptions {
   /** Port; default config `grpc.port`, else 9341 (the original's). 0 picks a free one (see `router.port`). */
   port?: number;
-  /** Interface to bind; default config `grpc.host`, else "0.0.0.0". */
+  /** Interface to bind; default config `grpc.host`, else "127.0.0.1" (set "0.0.0.0" to serve other hosts). */
   host?: string;
   /** Serve TLS (HTTP/2 negotiated by ALPN, HTTP/1.1 for gRPC-Web/Connect too); default config `grpc.tls.key`/`grpc.tls.cert` (file paths), else cleartext. */
   tls?: TlsOptions;
@@ -45,77 +39,77 @@ export interface GrpcRouterOptions {
 
 /** The gRPC router: the generic wego.v1 service plus typed services, on one port. */
 export interface GrpcRouter extends Router {
-  /** A route of the generic `wego.v1.WegoService/Handle` (the seed's `Route("Two", handler)`). */
-  route(name: string, target: string | Endpoint): this;
-  /** Map methods of a typed service to handlers: `{ echo: "echo" }` or `{ Echo: endpoint }`. */
+  /** A route of the generic `wego.v1.WegoService/Handle` (the seed's `Route("Two", handler)`): a handler name, a typed handler or an endpoint. */
+  route(name: string, target: RouteTarget): this;
+  /** Map methods of a typed service to handlers: `{ echo: "echo" }`, `{ Echo: typedHandler }`. */
   service(service: DescService, targets: ServiceTargets): this;
   /** The port listened on once started (useful with port 0). */
   readonly port: number | undefined;
-  /** Generic route names and typed method paths (`/package.Service/Method`), with their handlers. */
+  /** Generic route names and typed method paths (`/package.Service/Method`), with their handlers, in registration order. */
   routes(): RouteInfo[];
 }
+
+const reserved = new Set([WegoService.typeName, Health.typeName]);
 
 /**
  * Create the gRPC router. It serves gRPC, gRPC-Web and the Connect protocol
  * on one port, for the generic `wego.v1` service, the typed services given
- * to `.service()`, and `grpc.health.v1`.
+ * to `.service()`, and `grpc.health.v1`. Routes register before start only
+ * (`WEGO_ERR_ROUTE_LATE` after, `WEGO_ERR_ROUTE_DUPLICATE` twice) and resolve
+ * at start (an unknown handler fails the start).
+ *
+ * @example
+ * const grpc = createGrpcRouter({ port: 9341 });
+ * grpc.route("greet", greet); // a typed handler (defineHandler) or a handler name
+ * grpc.service(EchoService, { echo: "echo" });
+ * app.router("grpc", grpc);
  */
 export function createGrpcRouter(options: GrpcRouterOptions = {}): GrpcRouter {
-  const routeTargets = new Map<string, string | Endpoint>();
-  const services = new Map<DescService, ServiceTargets>();
+  const table = createRouteTable<GrpcRouteSpec>("grpc");
   let listener: Listener | undefined;
   let stopping: AbortController | undefined;
-  let serving: (UnaryLimits & ServeOptions) | undefined;
+  let dispatcher: Dispatcher | undefined;
 
   const router: GrpcRouter = {
     route(name, target) {
-      if (routeTargets.has(name)) throw grpcError("WEGO_ERR_GRPC_ROUTE_DUPLICATE", name);
-      routeTargets.set(name, target);
+      table.add(name, target, { method: undefined });
       return router;
     },
     service(service, targets) {
-      if (services.has(service) || service.typeName === WegoService.typeName || service.typeName === Health.typeName) {
-        throw grpcError("WEGO_ERR_GRPC_SERVICE_DUPLICATE", service.typeName);
-      }
-      methodsOf(service, targets); // fail at registration, not at start
-      services.set(service, targets);
+      if (reserved.has(service.typeName)) throw grpcError("WEGO_ERR_GRPC_SERVICE_RESERVED", service.typeName);
+      // Unknown and streaming methods fail here, at registration, not at start.
+      const routes = methodsOf(service, targets).map(([method, target]) => [methodPath(method), target, method] as const);
+      // All or nothing: a late or taken method throws (WEGO_ERR_ROUTE_LATE / _DUPLICATE) before any is added.
+      for (const [path, target] of routes) if (table.started || table.has(path)) table.add(path, target, { method: undefined });
+      for (const [path, target, method] of routes) table.add(path, target, { method });
       return router;
     },
     get port() {
       return listener?.port;
     },
     routes() {
-      const out: RouteInfo[] = [];
-      for (const [route, t] of routeTargets) out.push({ route, handler: targetName(t) });
-      for (const [service, targets] of services) {
-        for (const [method, t] of methodsOf(service, targets)) {
-          const route = `/${service.typeName}/${method.name}`;
-          out.push({ route, handler: targetName(t) });
-        }
-      }
-      return out;
+      return table.routes();
     },
     async start(app: App) {
       const cfg = app.config;
       const readMaxBytes = options.readMaxBytes ?? cfg.get("grpc.readMaxBytes", 4 * 1024 * 1024);
       const writeMaxBytes = options.writeMaxBytes ?? cfg.get("grpc.writeMaxBytes", 4 * 1024 * 1024);
       const expose = !app.production;
-
-      const resolved = new Map<string, ResolvedHandler>();
-      for (const [name, target] of routeTargets) resolved.set(name, app.resolve(target, name));
-      const typed = new Map<DescService, UnaryBinding[]>();
-      for (const [service, targets] of services) {
-        typed.set(
-          service,
-          methodsOf(service, targets).map(([method, target]) => typedBinding(app, method, target)),
-        );
-      }
+      const tls = options.tls ?? tlsFromConfig(app);
+      const cors = options.cors ? createCors(options.cors) : undefined;
+      table.start(app);
+      const d = createDispatcher(app, { transport: "grpc" });
+      dispatcher = d;
 
       stopping = new AbortController();
+      const services = new Map<string, DescService>();
+      for (const e of table.entries()) if (e.spec.method !== undefined) services.set(e.spec.method.parent.typeName, e.spec.method.parent);
       const healthOpt = options.health ?? true;
-      const served = new Set([WegoService.typeName, ...[...services.keys()].map((s) => s.typeName)]);
       const health = healthOpt
-        ? healthService(app, served, { pollMs: (typeof healthOpt === "object" && healthOpt.pollMs) || 1000, stopping: stopping.signal })
+        ? healthService(app, d, new Set([WegoService.typeName, ...services.keys()]), {
+            pollMs: (typeof healthOpt === "object" && healthOpt.pollMs) || 1000,
+            stopping: stopping.signal,
+          })
         : undefined;
 
       const connect = createConnectRouter({ readMaxBytes, writeMaxBytes, acceptCompression: [compressionGzip, compressionBrotli] });
@@ -124,10 +118,11 @@ export function createGrpcRouter(options: GrpcRouterOptions = {}): GrpcRouter {
         unary.set(b.path, b);
         return b;
       };
-      connect.service(WegoService, { handle: connectUnary(add(genericBinding(app, resolved)), expose) });
-      for (const [service, bindings] of typed) {
+      connect.service(WegoService, { handle: connectUnary(add(genericBinding(d, table, app.envelope)), expose) });
+      for (const service of services.values()) {
         const impl: Record<string, unknown> = {};
-        for (const b of bindings) impl[b.method.localName] = connectUnary(add(b), expose);
+        for (const e of table.entries())
+          if (e.spec.method?.parent === service) impl[e.spec.method.localName] = connectUnary(add(typedBinding(d, e)), expose);
         connect.service(service, impl as ServiceImpl<typeof service>);
       }
       if (health) {
@@ -139,53 +134,50 @@ export function createGrpcRouter(options: GrpcRouterOptions = {}): GrpcRouter {
       }
       const handlers = new Map(connect.handlers.map((h) => [h.requestPath, h]));
       const onError = (err: unknown): void => app.log.error({ err }, "grpc: a call failed outside its handler");
-      serving = { readMaxBytes, writeMaxBytes, expose, shutdown: undefined, onError };
+      const serving: UnaryLimits & ServeOptions = { dispatcher: d, readMaxBytes, writeMaxBytes, expose, onError };
 
       listener = await listen({
         port: options.port ?? cfg.get("grpc.port", 9341),
-        host: options.host ?? cfg.get("grpc.host", "0.0.0.0"),
-        tls: options.tls ?? tlsFromConfig(app),
-        ...createDispatch(unary, handlers, serving, options.cors ? createCors(options.cors) : undefined),
+        host: options.host ?? cfg.get("grpc.host", "127.0.0.1"),
+        tls,
+        ...createDispatch(unary, handlers, serving, cors),
       });
-      app.log.info({ port: listener.port, routes: routeTargets.size, services: services.size }, "grpc router listening");
+      app.log.info({ port: listener.port, routes: table.size, services: services.size }, "grpc router listening");
     },
-    async stop(opts: StopOptions) {
+    async stop({ signal }: StopOptions) {
       stopping?.abort();
-      // Registered before the listener's own: calls cut short at the deadline
-      // carry the shutdown reason, not "the caller cancelled".
-      const s = serving;
-      if (s) opts.signal.addEventListener("abort", () => (s.shutdown = opts.signal.reason), { once: true });
-      await listener?.close(opts.signal);
+      // Stop accepting connections and GOAWAY the open ones; calls already
+      // begun (headers in, body maybe still arriving) are admitted and served.
+      const closing = listener?.close(signal);
+      await dispatcher?.drain(signal);
+      await closing;
       listener = undefined;
     },
   };
   return router;
 }
 
-/** A unary binding as a connect implementation (gRPC-Web, Connect, and gRPC through connect). */
+/** A unary binding as a connect implementation (gRPC-Web, Connect, and gRPC calls the lean path does not take). */
 function connectUnary<I extends DescMessage, O extends DescMessage>(
   binding: UnaryBinding<I, O>,
   expose: boolean,
 ): (input: MessageShape<I>, hctx: HandlerContext) => Promise<MessageInitShape<O>> {
-  return (input, hctx) => {
-    const state: CallState = { ctx: undefined };
-    const timeout = hctx.timeoutMs();
-    const requestId = hctx.requestHeader.get("x-request-id") ?? undefined;
-    return binding
-      .call(
+  return (input, hctx) =>
+    new Promise((resolve, reject) => {
+      const timeout = hctx.timeoutMs();
+      binding.invoke(
         input,
         {
           meta: metaFromHeaders(hctx.requestHeader),
-          requestId,
+          id: hctx.requestHeader.get("x-request-id") ?? undefined,
           deadline: timeout === undefined ? undefined : Date.now() + timeout,
           signal: hctx.signal,
+          admitted: takeAdmission(hctx.values),
         },
-        state,
-      )
-      .catch((err: unknown) => {
-        throw toConnectError(WegoError.from(err), state.ctx?.id ?? requestId, expose);
-      });
-  };
+        (error, output, ctx) =>
+          error === undefined ? resolve(output as MessageInitShape<O>) : reject(toConnectError(error, ctx?.id, expose)),
+      );
+    });
 }
 
 function tlsFromConfig(app: App): TlsOptions | undefined {

@@ -2,21 +2,7 @@
 // well-behaved client never sends, and a deadline the client does not enforce.
 import http2 from "node:http2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startApp } from "./test-helpers.js";
-
-interface Answer {
-  headers: http2.IncomingHttpHeaders;
-  trailers: http2.IncomingHttpHeaders;
-  body: Buffer;
-}
-
-function frame(message: Buffer, flags = 0): Buffer {
-  const f = Buffer.alloc(5 + message.length);
-  f[0] = flags;
-  f.writeUInt32BE(message.length, 1);
-  message.copy(f, 5);
-  return f;
-}
+import { grpcFrame as frame, startApp, wireStatus as statusOf, wireCall } from "./test-helpers.js";
 
 const echoRequest = Buffer.from([0x0a, 0x02, 0x68, 0x69, 0x10, 0x01]); // EchoRequest{msg: "hi", n: 1}
 
@@ -33,25 +19,7 @@ describe("the gRPC unary path on the wire", () => {
     await started.app.stop();
   });
 
-  function call(path: string, body: Buffer, extra: http2.OutgoingHttpHeaders = {}): Promise<Answer> {
-    return new Promise((resolve, reject) => {
-      const req = session.request({ ":method": "POST", ":path": path, "content-type": "application/grpc", te: "trailers", ...extra });
-      const chunks: Buffer[] = [];
-      let headers: http2.IncomingHttpHeaders = {};
-      let trailers: http2.IncomingHttpHeaders = {};
-      req.on("response", (h) => {
-        headers = h;
-      });
-      req.on("trailers", (t) => {
-        trailers = t;
-      });
-      req.on("data", (c: Buffer) => chunks.push(c));
-      req.on("close", () => resolve({ headers, trailers, body: Buffer.concat(chunks) }));
-      req.on("error", reject);
-      req.end(body);
-    });
-  }
-  const statusOf = (a: Answer) => Number(a.trailers["grpc-status"] ?? a.headers["grpc-status"]);
+  const call = (path: string, body: Buffer, extra: http2.OutgoingHttpHeaders = {}) => wireCall(session, path, body, extra);
 
   it("answers one DATA frame and grpc-status 0 in the trailers", async () => {
     const a = await call("/wego.testing.v1.EchoService/Echo", frame(echoRequest));

@@ -1,17 +1,18 @@
 import http2, { type IncomingHttpHeaders, type ServerHttp2Stream } from "node:http2";
 import { create, fromBinary, isMessage, type Message, toBinary } from "@bufbuild/protobuf";
-import { publicMessage, WegoError } from "@wego/core";
-import type { CallState, UnaryBinding } from "./call.js";
-import { errorDetailOf, grpcStatus, statusDetailsBin } from "./code-map.js";
+import { type Context, publicMessage, WegoError } from "@wego/core";
+import type { Dispatcher } from "@wego/core/transport";
+import type { UnaryBinding } from "./call.js";
+import { errorDetailOf, grpcCodes, statusDetailsBin } from "./code-map.js";
 import { metaFromNode, parseGrpcTimeout } from "./meta.js";
 
+/** What both protocol paths share: the dispatcher, the message limits, whether internal messages show. */
 export interface UnaryLimits {
+  readonly dispatcher: Dispatcher;
   readMaxBytes: number;
   writeMaxBytes: number;
   /** Show internal error messages (not in production). */
   expose: boolean;
-  /** Set when the router's stop deadline passed: why a call cut short by the shutdown was aborted. */
-  shutdown: unknown;
 }
 
 /** True when a stream is a plain gRPC unary call the lean path can take: protobuf, uncompressed, POST. */
@@ -28,17 +29,21 @@ const respondOptions = { waitForTrailers: true };
 const endOptions = { endStream: true };
 const empty = Buffer.alloc(0);
 const kCall = Symbol("wego.grpc.call");
+// A reset that arrives this close to the call's deadline is the caller enforcing it, not a cancellation.
+const DEADLINE_SLACK_MS = 50;
 
 type CallStream = ServerHttp2Stream & { [kCall]?: UnaryCall };
 
 /**
  * Serve one gRPC unary call straight on its HTTP/2 stream: collect the
- * enveloped request, decode it with protobuf-es, run the binding (which runs
- * the handler through `app.run`), and answer with one DATA frame and the
- * `grpc-status` trailer, or a trailers-only error. No WHATWG Headers, no
- * AbortController, no async-iterable pipeline, no per-call closures: the
- * listeners are shared functions that find their call on the stream. gRPC-Web,
- * Connect, compressed and streaming calls take connect's own handlers instead.
+ * enveloped request, decode it with protobuf-es, dispatch it, and answer with
+ * one DATA frame and the `grpc-status` trailer, or a trailers-only error. The
+ * call is admitted to the dispatcher as its headers arrive, so a call whose
+ * body is still arriving when the router stops is served. No WHATWG Headers,
+ * no AbortController, no async-iterable pipeline: the stream listeners are
+ * shared functions that find their call on the stream, and a handler that
+ * finished synchronously is answered in the same tick. gRPC-Web, Connect,
+ * compressed and streaming calls take connect's own handlers instead.
  */
 export function serveGrpcUnary(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, binding: UnaryBinding, limits: UnaryLimits): void {
   const s = stream as CallStream;
@@ -52,7 +57,7 @@ export function serveGrpcUnary(stream: ServerHttp2Stream, headers: IncomingHttpH
 /** Answer a gRPC call with a status and no message (trailers-only), e.g. UNIMPLEMENTED for an unknown method. */
 export function respondGrpcError(stream: ServerHttp2Stream, err: WegoError, requestId: string | undefined, expose: boolean): void {
   if (stream.destroyed || stream.headersSent) return;
-  const status = grpcStatus(err.code);
+  const status = grpcCodes.toWire(err);
   const message = publicMessage(err, expose);
   stream.respond(
     {
@@ -67,6 +72,13 @@ export function respondGrpcError(stream: ServerHttp2Stream, err: WegoError, requ
   // The request may still be arriving (an oversized message, an early
   // failure): tell the client to stop sending once our answer is out.
   if (!stream.readableEnded) stream.close(http2.constants.NGHTTP2_NO_ERROR);
+}
+
+/** Refuse a call on the lean path before any handler ran, through the dispatcher (request-id rule, logging). */
+export function refuseGrpc(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, err: WegoError, limits: UnaryLimits): void {
+  limits.dispatcher.refuse(headers[":path"] ?? "", { meta: metaFromNode(headers), id: headers["x-request-id"] }, err, (ctx, e) =>
+    respondGrpcError(stream, e as WegoError, ctx.id, limits.expose),
+  );
 }
 
 function onData(this: CallStream, chunk: Buffer): void {
@@ -92,13 +104,18 @@ class UnaryCall {
   #chunks: Buffer[] | undefined = undefined;
   #size = 0;
   #done = false;
-  readonly #state: CallState = { ctx: undefined };
+  /** Holding an admission: the headers came before the router closed, and the call is not dispatched yet. */
+  #admitted: boolean;
+  #ctx: Context | undefined = undefined;
 
   constructor(stream: CallStream, headers: IncomingHttpHeaders, binding: UnaryBinding, limits: UnaryLimits) {
     this.#stream = stream;
     this.#headers = headers;
     this.#binding = binding;
     this.#limits = limits;
+    const d = limits.dispatcher;
+    this.#admitted = !d.closed;
+    if (this.#admitted) d.admit();
   }
 
   data(chunk: Buffer): void {
@@ -114,9 +131,9 @@ class UnaryCall {
     if (this.#size >= 5) {
       const head = this.#first.length >= 5 ? this.#first : Buffer.concat(this.#chunks ?? [this.#first]);
       const len = head.readUInt32BE(1);
-      if (len > max) this.#fail(tooLarge(len, max));
+      if (len > max) this.#refuse(tooLarge(len, max));
       else if (this.#size > len + 5)
-        this.#fail(new WegoError("unimplemented", "protocol error: received extra input message for unary method"));
+        this.#refuse(new WegoError("unimplemented", "protocol error: received extra input message for unary method"));
     }
   }
 
@@ -124,30 +141,19 @@ class UnaryCall {
     if (this.#done) return;
     const input = this.#decode();
     if (input instanceof WegoError) {
-      this.#fail(input);
+      this.#refuse(input);
       return;
     }
     const h = this.#headers;
     const timeout = h["grpc-timeout"];
-    const rid = h["x-request-id"];
-    let p: Promise<unknown>;
-    try {
-      p = this.#binding.call(
-        input,
-        {
-          meta: metaFromNode(h),
-          requestId: typeof rid === "string" ? rid : undefined,
-          deadline: timeout === undefined ? undefined : deadlineOf(timeout as string),
-        },
-        this.#state,
-      );
-    } catch (err) {
-      p = Promise.reject(err);
-    }
-    p.then(
-      (out) => this.#respond(out),
-      (err: unknown) => this.#fail(err),
+    const admitted = this.#admitted;
+    this.#admitted = false; // invoke consumes it
+    const ctx = this.#binding.invoke(
+      input,
+      { meta: metaFromNode(h), id: h["x-request-id"], deadline: typeof timeout === "string" ? deadlineOf(timeout) : undefined, admitted },
+      this.#reply,
     );
+    if (!this.#done) this.#ctx = ctx;
   }
 
   /** The request message, or why there is none (connect's wording, so both paths say the same). */
@@ -173,19 +179,35 @@ class UnaryCall {
   closed(): void {
     const s = this.#stream;
     s[kCall] = undefined;
+    this.#release();
     if (this.#done) return;
     this.#done = true;
-    this.#state.ctx?.abort(this.#limits.shutdown ?? new WegoError("cancelled", "the caller cancelled the call"));
+    const ctx = this.#ctx;
+    if (ctx === undefined) return;
+    this.#ctx = undefined;
+    const deadline = ctx.deadline;
+    ctx.abort(
+      deadline !== undefined && Date.now() >= deadline - DEADLINE_SLACK_MS
+        ? new WegoError("deadline_exceeded", "deadline exceeded")
+        : new WegoError("cancelled", "the caller cancelled the call"),
+    );
   }
 
-  #respond(out: unknown): void {
+  /** The binding's answer (exactly once, possibly before `invoke` returned). */
+  readonly #reply = (error: WegoError | undefined, output: unknown, ctx: Context | undefined): void => {
     if (this.#done) return;
-    const bytes = this.#encode(out);
-    if (bytes instanceof WegoError) {
-      this.#fail(bytes);
+    this.#ctx = undefined;
+    if (error !== undefined) {
+      this.#done = true;
+      respondGrpcError(this.#stream, error, ctx?.id, this.#limits.expose);
       return;
     }
+    const bytes = this.#encode(output);
     this.#done = true;
+    if (bytes instanceof WegoError) {
+      respondGrpcError(this.#stream, bytes, ctx?.id, this.#limits.expose);
+      return;
+    }
     const s = this.#stream;
     if (s.destroyed) return;
     const n = bytes.length;
@@ -196,7 +218,7 @@ class UnaryCall {
     s.respond(okHeaders, respondOptions);
     s.once("wantTrailers", sendOkTrailers);
     s.end(frame);
-  }
+  };
 
   #encode(out: unknown): Uint8Array | WegoError {
     const schema = this.#binding.method.output;
@@ -209,14 +231,21 @@ class UnaryCall {
     return bytes.length > this.#limits.writeMaxBytes ? tooLarge(bytes.length, this.#limits.writeMaxBytes) : bytes;
   }
 
-  #fail(err: unknown): void {
+  /** Refused before dispatch (bad envelope, too large…): answered through the dispatcher's refusal. */
+  #refuse(err: WegoError): void {
     if (this.#done) return;
     this.#done = true;
     this.#first = undefined;
     this.#chunks = undefined;
-    const e = WegoError.from(err);
-    const rid = this.#headers["x-request-id"];
-    respondGrpcError(this.#stream, e, this.#state.ctx?.id ?? (typeof rid === "string" ? rid : undefined), this.#limits.expose);
+    this.#release();
+    refuseGrpc(this.#stream, this.#headers, err, this.#limits);
+  }
+
+  #release(): void {
+    if (this.#admitted) {
+      this.#admitted = false;
+      this.#limits.dispatcher.release();
+    }
   }
 }
 

@@ -1,7 +1,8 @@
-import { create } from "@bufbuild/protobuf";
+import { create, type DescMessage, type MessageInitShape } from "@bufbuild/protobuf";
 import type { ServiceImpl } from "@connectrpc/connect";
 import { type App, WegoError } from "@wego/core";
-import type { UnaryBinding } from "./call.js";
+import type { Dispatcher } from "@wego/core/transport";
+import type { CallInit, CallReply, UnaryBinding } from "./call.js";
 import { methodPath } from "./call.js";
 import {
   Health,
@@ -34,28 +35,40 @@ export interface HealthBindings {
   watch: ServiceImpl<typeof Health>["watch"];
 }
 
-export function healthService(app: App, services: ReadonlySet<string>, options: HealthOptions): HealthBindings {
+export function healthService(app: App, d: Dispatcher, services: ReadonlySet<string>, options: HealthOptions): HealthBindings {
   const ready = async (): Promise<boolean> => !options.stopping.aborted && (await app.readiness()).ready;
   const known = (service: string): boolean => service === "" || services.has(service);
+
+  /** A probe answered by the router itself, outside dispatch: not an invocation, so not held by the drain. */
+  function probe<I, O extends DescMessage>(run: (input: I) => Promise<MessageInitShape<O>>) {
+    return (input: I, init: CallInit, reply: CallReply<O>): undefined => {
+      if (init.admitted) d.release();
+      run(input).then(
+        (out) => reply(undefined, out, undefined),
+        (err: unknown) => reply(WegoError.from(err), undefined, undefined),
+      );
+      return undefined;
+    };
+  }
 
   const check: HealthBindings["check"] = {
     method: Health.method.check,
     path: methodPath(Health.method.check),
-    async call(input) {
+    invoke: probe(async (input: { service: string }) => {
       if (!known(input.service)) throw new WegoError("not_found", `unknown service "${input.service}"`);
       return serving(await ready());
-    },
+    }),
   };
 
   const list: HealthBindings["list"] = {
     method: Health.method.list,
     path: methodPath(Health.method.list),
-    async call() {
+    invoke: probe(async () => {
       const status = serving(await ready());
       const statuses: Record<string, HealthCheckResponse> = { "": status };
       for (const s of services) statuses[s] = status;
       return { statuses };
-    },
+    }),
   };
 
   /** Server streaming, so it is served through connect's protocol handlers only. */

@@ -4,7 +4,7 @@
  * client for the generic service.
  */
 
-export { codeOfStatus, fromConnectError, grpcStatus } from "./code-map.js";
+export { fromConnectError, grpcCodes } from "./code-map.js";
 export type { CorsOptions } from "./cors.js";
 export { Health } from "./gen/grpc/health/v1/health_pb.js";
 export {
@@ -17,7 +17,7 @@ export {
   WegoService,
 } from "./gen/wego/v1/wego_pb.js";
 export { createGrpcClient, type GrpcCallOptions, type GrpcClient, type GrpcClientOptions, type GrpcReply } from "./grpc-client.js";
-export { type GrpcReason, grpcCatalogue } from "./grpc-errors.js";
+export { type GrpcReason, grpcError } from "./grpc-errors.js";
 export { createGrpcRouter, type GrpcRouter, type GrpcRouterOptions } from "./grpc-router.js";
 export type { TlsOptions } from "./listen.js";
 export type { ServiceTargets } from "./typed-service.js";

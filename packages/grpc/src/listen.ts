@@ -29,7 +29,7 @@ export interface ListenOptions {
 
 export interface Listener {
   readonly port: number;
-  /** Stop accepting, GOAWAY every session so calls in flight finish; destroy what is left when `signal` fires. */
+  /** Stop accepting, GOAWAY every session so calls in flight finish; destroy what is left shortly after `signal` fires. */
   close(signal: AbortSignal): Promise<void>;
 }
 
@@ -133,21 +133,28 @@ export async function listen(options: ListenOptions): Promise<Listener> {
       // keep-alive connection closes once its request in flight is answered.
       const idle = setInterval(() => h1.closeIdleConnections(), 50);
       const destroy = (): void => {
-        // After the app's own deadline listener has aborted what still runs.
-        setImmediate(() => {
-          for (const s of sessions) s.destroy();
-          h1.closeAllConnections();
-          for (const socket of sockets) socket.destroy();
-        });
+        for (const s of sessions) s.destroy();
+        h1.closeAllConnections();
+        for (const socket of sockets) socket.destroy();
       };
-      if (signal.aborted) destroy();
-      else signal.addEventListener("abort", destroy, { once: true });
+      // At the deadline the dispatcher answers what is left `unavailable`:
+      // those answers get a moment to go out before the connections are cut.
+      let grace: NodeJS.Timeout | undefined;
+      const onDeadline = (): void => {
+        grace = setTimeout(destroy, FLUSH_GRACE_MS);
+      };
+      if (signal.aborted) onDeadline();
+      else signal.addEventListener("abort", onDeadline, { once: true });
       // The outer server closes once every connection it accepted has ended.
       await closed;
       clearInterval(idle);
-      signal.removeEventListener("abort", destroy);
+      clearTimeout(grace);
+      signal.removeEventListener("abort", onDeadline);
     },
   };
 }
 
 function ignore(): void {}
+
+/** How long answers written at the stop deadline get to leave before the connections are destroyed. */
+const FLUSH_GRACE_MS = 100;

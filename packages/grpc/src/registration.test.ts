@@ -13,7 +13,22 @@ const quietApp = (env: Record<string, string> = {}) => createApp({ logger: false
 describe("registration", () => {
   it("refuses a route registered twice", () => {
     const router = createGrpcRouter().route("two", "two");
-    expect(() => router.route("two", "other")).toThrow(expect.objectContaining({ reason: "WEGO_ERR_GRPC_ROUTE_DUPLICATE" }));
+    expect(() => router.route("two", "other")).toThrow(expect.objectContaining({ reason: "WEGO_ERR_ROUTE_DUPLICATE" }));
+  });
+
+  it("refuses routes and services registered after start", async () => {
+    const app = quietApp();
+    app.handler("echo", async () => 1);
+    const router = createGrpcRouter({ port: 0 }).route("echo", "echo");
+    app.router("grpc", router);
+    await app.start();
+    try {
+      expect(() => router.route("late", "echo")).toThrow(expect.objectContaining({ reason: "WEGO_ERR_ROUTE_LATE" }));
+      expect(() => router.service(EchoService, { echo: "echo" })).toThrow(expect.objectContaining({ reason: "WEGO_ERR_ROUTE_LATE" }));
+      expect(router.routes()).toEqual([{ route: "echo", handler: "echo" }]);
+    } finally {
+      await app.stop();
+    }
   });
 
   it("refuses an unknown method, naming the methods there are", () => {
@@ -26,13 +41,11 @@ describe("registration", () => {
     );
   });
 
-  it("refuses a service twice, and the built-in ones", () => {
+  it("refuses a method mapped twice, and the built-in services", () => {
     const router = createGrpcRouter().service(EchoService, { Echo: "x" });
-    expect(() => router.service(EchoService, { echo: "y" })).toThrow(
-      expect.objectContaining({ reason: "WEGO_ERR_GRPC_SERVICE_DUPLICATE" }),
-    );
+    expect(() => router.service(EchoService, { echo: "y" })).toThrow(expect.objectContaining({ reason: "WEGO_ERR_ROUTE_DUPLICATE" }));
     expect(() => router.service(WegoService, { handle: "y" })).toThrow(
-      expect.objectContaining({ reason: "WEGO_ERR_GRPC_SERVICE_DUPLICATE" }),
+      expect.objectContaining({ reason: "WEGO_ERR_GRPC_SERVICE_RESERVED" }),
     );
   });
 

@@ -1,12 +1,15 @@
+import http2 from "node:http2";
 import net from "node:net";
+import { gunzipSync, gzipSync } from "node:zlib";
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { createClient, type Transport } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
 import type { App } from "@wego/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { fromConnectError } from "./code-map.js";
 import { EchoService } from "./gen/wego/testing/v1/echo_pb.js";
-import { WegoService } from "./gen/wego/v1/wego_pb.js";
-import { startApp } from "./test-helpers.js";
+import { HandleRequestSchema, HandleResponseSchema, WegoService } from "./gen/wego/v1/wego_pb.js";
+import { grpcFrame, slowCall, startApp, wireStatus } from "./test-helpers.js";
 
 const protocols: Record<string, (baseUrl: string) => Transport> = {
   "gRPC (HTTP/2)": (baseUrl) => createGrpcTransport({ baseUrl }),
@@ -52,6 +55,27 @@ describe("graceful stop", () => {
     expect(started.app.state).toBe("stopped");
   });
 
+  // Issue 15: such a call got UNAVAILABLE (WEGO_ERR_APP_STOPPING) on the gRPC port.
+  it.each([
+    ["the lean gRPC path", {}, (m: Buffer) => grpcFrame(m)],
+    ["connect's path (gzip)", { "grpc-encoding": "gzip" }, (m: Buffer) => grpcFrame(gzipSync(m), 1)],
+  ] as const)("serves a call whose request body was still arriving at stop, on %s", async (_name, headers, enframe) => {
+    const started = await startApp();
+    app = started.app;
+    const session = http2.connect(started.baseUrl);
+    const body = enframe(Buffer.from(toBinary(HandleRequestSchema, create(HandleRequestSchema, { route: "two", payload: '{"n":4}' }))));
+    const call = await slowCall(session, "/wego.v1.WegoService/Handle", body.subarray(0, 3), headers);
+    await new Promise((r) => setTimeout(r, 50));
+    const stopping = started.app.stop({ timeout: 5000 });
+    await new Promise((r) => setTimeout(r, 100));
+    const a = await call.finish(body.subarray(3));
+    session.close();
+    expect(wireStatus(a)).toBe(0);
+    const res = fromBinary(HandleResponseSchema, (a.body[0] as number) & 1 ? gunzipSync(a.body.subarray(5)) : a.body.subarray(5));
+    expect(JSON.parse(res.envelope)).toMatchObject({ code: "ok", data: { one: 1, two: 4 } });
+    await stopping;
+  });
+
   it.each(Object.entries(protocols))("is prompt after refusing an oversized message over %s", async (_name, make) => {
     const started = await startApp({ readMaxBytes: 64 * 1024 });
     app = started.app;
@@ -75,7 +99,7 @@ describe("graceful stop", () => {
     socket.destroy();
   });
 
-  it("aborts what still runs at the deadline and closes the connections", async () => {
+  it("aborts what still runs at the deadline, answers it unavailable, and closes the connections", async () => {
     const started = await startApp({}, (a, router) => {
       a.handler("stuck", (ctx) => {
         started.seen.ctx = ctx;
@@ -93,6 +117,10 @@ describe("graceful stop", () => {
     expect(Date.now() - t0).toBeLessThan(1500);
     expect(started.seen.ctx?.aborted).toBe(true);
     expect(started.seen.ctx?.signal.reason).toMatchObject({ reason: "WEGO_ERR_SHUTDOWN_DEADLINE" });
-    expect(await call).toBeInstanceOf(Error);
+    const answer = await call;
+    expect(JSON.parse((answer as { envelope: string }).envelope)).toMatchObject({
+      code: "unavailable",
+      reason: "WEGO_ERR_SHUTDOWN_DEADLINE",
+    });
   });
 });

@@ -1,18 +1,22 @@
 import http2, { type IncomingHttpHeaders, type ServerHttp2Stream } from "node:http2";
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { UniversalHandler, UniversalServerRequest, UniversalServerResponse } from "@connectrpc/connect/protocol";
+import type { Dispatcher } from "@wego/core/transport";
+import { admitRequest, releaseAdmission } from "./admission.js";
+
+/** What the adapter needs of the router. */
+export interface ServeOptions {
+  readonly dispatcher: Dispatcher;
+  onError(err: unknown): void;
+}
 
 /**
  * A lean adapter from a raw node:http2 stream into connect's own protocol
  * handlers (gRPC-Web, Connect, and gRPC calls the unary fast path does not
- * take), without node's compatibility request/response objects.
+ * take: compressed, `+json`, streaming), without node's compatibility
+ * request/response objects. The request is admitted to the dispatcher as its
+ * headers arrive (see admission.ts).
  */
-export interface ServeOptions {
-  onError(err: unknown): void;
-  /** Set at the shutdown deadline: why calls cut short by closing their stream are aborted. */
-  readonly shutdown: unknown;
-}
-
 export function serveUniversal(
   stream: ServerHttp2Stream,
   headers: IncomingHttpHeaders,
@@ -22,7 +26,9 @@ export function serveUniversal(
 ): void {
   const onError = options.onError;
   stream.on("error", ignore);
-  const req = universalRequest(stream, headers, options);
+  const { admission, values } = admitRequest(options.dispatcher);
+  stream.once("close", () => releaseAdmission(options.dispatcher, admission));
+  const req = universalRequest(stream, headers, values);
   handler(req)
     .then((res) => writeUniversal(stream, res, extraHeaders))
     .catch((err: unknown) => {
@@ -31,7 +37,11 @@ export function serveUniversal(
     });
 }
 
-function universalRequest(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, options: ServeOptions): UniversalServerRequest {
+function universalRequest(
+  stream: ServerHttp2Stream,
+  headers: IncomingHttpHeaders,
+  contextValues: UniversalServerRequest["contextValues"],
+): UniversalServerRequest {
   const header = new Headers();
   for (const key in headers) {
     if (key.charCodeAt(0) === 58 /* ":" */) continue;
@@ -42,7 +52,6 @@ function universalRequest(stream: ServerHttp2Stream, headers: IncomingHttpHeader
   const ac = new AbortController();
   stream.once("close", () => {
     const code = stream.rstCode;
-    if (options.shutdown !== undefined) return ac.abort(options.shutdown);
     ac.abort(
       code === undefined || code === http2.constants.NGHTTP2_NO_ERROR
         ? undefined
@@ -64,6 +73,7 @@ function universalRequest(stream: ServerHttp2Stream, headers: IncomingHttpHeader
     // before the error status goes out.
     body: stream.iterator({ destroyOnReturn: false }),
     signal: ac.signal,
+    contextValues,
   };
 }
 

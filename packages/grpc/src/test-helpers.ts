@@ -1,5 +1,6 @@
 // Shared by this package's tests: an app with a few handlers, a started
 // router on an ephemeral loopback port, and the clients that call it.
+import type http2 from "node:http2";
 import { type App, type Context, createApp, filters, services, WegoError } from "@wego/core";
 import { EchoService } from "./gen/wego/testing/v1/echo_pb.js";
 import { createGrpcRouter, type GrpcRouter, type GrpcRouterOptions } from "./grpc-router.js";
@@ -64,4 +65,57 @@ export async function startApp(options: GrpcRouterOptions = {}, configure?: (app
   app.router("grpc", router);
   await app.start();
   return { app, router, seen, baseUrl: `http://127.0.0.1:${router.port}` };
+}
+
+/** What a raw HTTP/2 call got back. */
+export interface WireAnswer {
+  headers: http2.IncomingHttpHeaders;
+  trailers: http2.IncomingHttpHeaders;
+  body: Buffer;
+}
+
+/** The gRPC status of a raw answer (trailers, or the headers of a trailers-only answer). */
+export const wireStatus = (a: WireAnswer): number => Number(a.trailers["grpc-status"] ?? a.headers["grpc-status"]);
+
+/** A gRPC length-prefixed message: flags, 4-byte length, the bytes. */
+export function grpcFrame(message: Uint8Array, flags = 0): Buffer {
+  const f = Buffer.alloc(5 + message.length);
+  f[0] = flags;
+  f.writeUInt32BE(message.length, 1);
+  f.set(message, 5);
+  return f;
+}
+
+/**
+ * A POST by hand over node:http2, with its body written in two parts: the
+ * headers and `first` now, the rest when `finish()` is called (a call whose
+ * body is still arriving). `extra` adds or overrides headers.
+ */
+export async function slowCall(session: http2.ClientHttp2Session, path: string, first: Buffer, extra: http2.OutgoingHttpHeaders = {}) {
+  const req = session.request({ ":method": "POST", ":path": path, "content-type": "application/grpc", te: "trailers", ...extra });
+  const answer: WireAnswer = { headers: {}, trailers: {}, body: Buffer.alloc(0) };
+  const chunks: Buffer[] = [];
+  req.on("response", (h) => {
+    answer.headers = h;
+  });
+  req.on("trailers", (t) => {
+    answer.trailers = t;
+  });
+  req.on("data", (c: Buffer) => chunks.push(c));
+  const closed = new Promise<WireAnswer>((resolve, reject) => {
+    req.on("close", () => resolve({ ...answer, body: Buffer.concat(chunks) }));
+    req.on("error", reject);
+  });
+  if (first.length > 0) await new Promise<void>((resolve) => req.write(first, () => resolve()));
+  return {
+    finish(rest: Buffer = Buffer.alloc(0)): Promise<WireAnswer> {
+      req.end(rest);
+      return closed;
+    },
+  };
+}
+
+/** A POST by hand over node:http2, its whole body at once. */
+export async function wireCall(session: http2.ClientHttp2Session, path: string, body: Buffer, extra: http2.OutgoingHttpHeaders = {}) {
+  return (await slowCall(session, path, Buffer.alloc(0), extra)).finish(body);
 }

@@ -1,15 +1,14 @@
 import { create, type DescMethod, type DescMethodUnary, type DescService, isMessage } from "@bufbuild/protobuf";
-import type { App, Endpoint } from "@wego/core";
-import type { CallInit, CallState, UnaryBinding } from "./call.js";
-import { methodPath } from "./call.js";
+import type { Dispatcher, RouteEntry, RouteTarget } from "@wego/core/transport";
+import { type CallInit, type CallReply, type GrpcRouteSpec, methodPath, type UnaryBinding } from "./call.js";
 import { grpcError } from "./grpc-errors.js";
 
-/** A handler name or endpoint for each method of a service, keyed by the method's name (`echo` or `Echo`). */
-export type ServiceTargets = Readonly<Record<string, string | Endpoint>>;
+/** A handler name, typed handler or endpoint for each method of a service, keyed by the method's name (`echo` or `Echo`). */
+export type ServiceTargets = Readonly<Record<string, RouteTarget>>;
 
 /** The methods of `service` named in `targets`; unknown names and streaming methods fail here, at registration. */
-export function methodsOf(service: DescService, targets: ServiceTargets): Array<[DescMethodUnary, string | Endpoint]> {
-  const out: Array<[DescMethodUnary, string | Endpoint]> = [];
+export function methodsOf(service: DescService, targets: ServiceTargets): Array<[DescMethodUnary, RouteTarget]> {
+  const out: Array<[DescMethodUnary, RouteTarget]> = [];
   for (const [name, target] of Object.entries(targets)) {
     const method: DescMethod | undefined = service.methods.find((m) => m.localName === name || m.name === name);
     if (method === undefined) {
@@ -23,39 +22,37 @@ export function methodsOf(service: DescService, targets: ServiceTargets): Array<
 }
 
 /**
- * A typed method mapped to a handler: the request message is `ctx.request`,
+ * A typed method mapped to a handler: the request message is `ctx.request`
+ * (dispatched unchecked, so dispatch walks it for depth and forbidden keys),
  * the handler's result (a message, or a plain object shaped like one, e.g.
  * what `ctx.response(k, v)` built) is the response, `ctx.route` is the full
  * method path, and a failure is a status with a wego.v1.ErrorDetail.
  */
-export function typedBinding(app: App, method: DescMethodUnary, target: string | Endpoint): UnaryBinding {
-  const path = methodPath(method);
-  const { name, endpoint } = app.resolve(target, path);
+export function typedBinding(d: Dispatcher, entry: RouteEntry<GrpcRouteSpec>): UnaryBinding {
+  const method = entry.spec.method as DescMethodUnary;
+  const path = entry.route;
   const output = method.output;
-  const toOutput = (result: unknown) => {
-    if (isMessage(result, output)) return result;
-    try {
-      return create(output, (result ?? {}) as Record<string, unknown>);
-    } catch (err) {
-      throw grpcError("WEGO_ERR_GRPC_RESPONSE_INVALID", path, (err as Error).message);
-    }
-  };
   return {
     method,
     path,
-    call(input, init: CallInit, state: CallState) {
-      const ctx = app.context({
-        transport: "grpc",
-        route: path,
-        handler: name,
-        request: input,
-        meta: init.meta,
-        id: init.requestId,
-        deadline: init.deadline,
-        signal: init.signal,
-      });
-      state.ctx = ctx;
-      return app.run(endpoint, ctx).then(toOutput);
+    invoke(input, init: CallInit, reply: CallReply) {
+      return d.dispatch(
+        entry,
+        { request: input, meta: init.meta, id: init.id, deadline: init.deadline, signal: init.signal, admitted: init.admitted },
+        (ctx, error, result) => {
+          if (error !== undefined) return reply(error, undefined, ctx);
+          if (isMessage(result, output)) return reply(undefined, result, ctx);
+          let out: ReturnType<typeof create>;
+          try {
+            out = create(output, (result ?? {}) as Record<string, unknown>);
+          } catch (err) {
+            const e = grpcError.with({ cause: err })("WEGO_ERR_GRPC_RESPONSE_INVALID", path, (err as Error).message);
+            ctx.log.error({ err: e }, "grpc: the result of %s cannot be encoded", path);
+            return reply(e, undefined, ctx);
+          }
+          reply(undefined, out, ctx);
+        },
+      );
     },
   };
 }
