@@ -6,6 +6,7 @@ import {
   type Code,
   type Context,
   createCircuitBreaker,
+  frameworkError,
   isBadInput,
   isCode,
   WegoError,
@@ -19,9 +20,21 @@ import { httpError } from "./errors.js";
 const requireHere = createRequire(import.meta.url);
 /**
  * undici, loaded when the first client is created: an app that only serves
- * HTTP never pays its ~60 ms load (`require` of it is synchronous).
+ * HTTP never pays its ~60 ms load (`require` of it is synchronous), and never
+ * installs it: it is an optional peer, the client's alone.
  */
-const undici = (): typeof import("undici") => requireHere("undici") as typeof import("undici");
+function undici(): typeof import("undici") {
+  try {
+    return requireHere("undici") as typeof import("undici");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "MODULE_NOT_FOUND") throw err;
+    throw frameworkError(
+      "WEGO_ERR_OPTIONS_INVALID",
+      "createHttpClient",
+      "the HTTP client needs undici (an optional peer of @wego/http): npm i undici",
+    );
+  }
+}
 
 /** Options of {@link createHttpClient}. */
 export interface HttpClientOptions {
