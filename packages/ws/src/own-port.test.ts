@@ -127,6 +127,19 @@ describe("a refused upgrade is answered with the envelope and a request id", () 
     expect(a.body.message).toContain("Sec-WebSocket-Key");
   });
 
+  it("refuses a malformed handshake before it costs an origin check or an authentication", async () => {
+    let calls = 0;
+    started = await startWs(() => {}, [], {
+      auth: () => {
+        calls++;
+        return undefined;
+      },
+    });
+    const a = await raw(started.router.port as number, upgrade("/ws", ["Authorization: Bearer t"], "AAAA"));
+    expectEnvelope(a, 400, "invalid_argument", "WEGO_ERR_WS_HANDSHAKE_INVALID");
+    expect(calls).toBe(0);
+  });
+
   it("refuses an unsupported Sec-WebSocket-Version 400 and names the versions it speaks", async () => {
     started = await startWs(() => {}, []);
     const a = await raw(started.router.port as number, upgrade("/ws", [], undefined, "12"));

@@ -42,6 +42,59 @@ describe("graceful stop", () => {
     started = undefined;
   });
 
+  it("serves frames that flow control had queued when stop began (they had arrived)", async () => {
+    const gate = deferred();
+    let entered = 0;
+    started = await startWs(
+      (app) =>
+        app.handler("slow", async (ctx) => {
+          entered++;
+          await gate.promise;
+          return ctx.request;
+        }),
+      ["slow"],
+      { maxInFlight: 1 },
+    );
+    const c = await TestClient.open(started.url);
+    // One runs, two wait in the connection's queue.
+    const replies = [1, 2, 3].map((n) => c.request("slow", { n }));
+    await sleep(50);
+    expect(entered).toBe(1);
+    const stopping = started.app.stop({ timeout: 5000 });
+    await sleep(30);
+    gate.resolve();
+    expect(await Promise.all(replies)).toMatchObject([1, 2, 3].map((n) => ({ code: "ok", data: { n } })));
+    expect((await c.closed).code).toBe(1001);
+    await stopping;
+    started = undefined;
+  });
+
+  it("at the stop deadline answers the running frame and the queued ones unavailable, then closes with 1001", async () => {
+    let entered = 0;
+    started = await startWs(
+      (app) =>
+        app.handler("stuck", () => {
+          entered++;
+          // Ignores its signal: only the deadline can end it.
+          return new Promise(() => {});
+        }),
+      ["stuck"],
+      { maxInFlight: 1 },
+    );
+    const c = await TestClient.open(started.url);
+    const replies = [1, 2, 3].map((n) => c.request("stuck", { n }));
+    await sleep(50);
+    const t0 = Date.now();
+    await started.app.stop({ timeout: 200 });
+    const [running, ...queued] = await Promise.all(replies);
+    expect(running).toMatchObject({ code: "unavailable", reason: "WEGO_ERR_SHUTDOWN_DEADLINE" });
+    for (const q of queued) expect(q).toMatchObject({ code: "unavailable" });
+    expect(entered).toBe(1);
+    expect((await c.closed).code).toBe(1001);
+    expect(Date.now() - t0).toBeLessThan(2000);
+    started = undefined;
+  });
+
   it("aborts handlers of a peer that disconnects, through ctx.signal", async () => {
     const aborted = deferred<string>();
     const entered = deferred();
