@@ -20,7 +20,11 @@ export default [
   "packages/timer",
   "packages/cli",
   "packages/redis",
-  wegoProject("redis-queue", pkg("redis-queue"), { fileParallelism: false, exclude: restartTests }),
+  wegoProject("redis-queue", pkg("redis-queue"), {
+    fileParallelism: false,
+    exclude: restartTests,
+    typecheck: { enabled: true, include: ["src/**/*.test-d.ts"], tsconfig: "./tsconfig.typecheck.json" },
+  }),
   wegoProject("redis-queue:restart", pkg("redis-queue"), { include: restartTests, sequence: { groupOrder: 1 } }),
   "packages/mysql",
   "examples/exam",

@@ -254,7 +254,7 @@ describe("queue router", () => {
     expect(app.state).toBe("stopped");
   });
 
-  it("reads queue name, prefix and concurrency from config", async () => {
+  it("reads queue name, prefix and concurrency from config, and so does a producer given the app", async () => {
     const prefix = uniquePrefix("config");
     prefixes.add(prefix);
     const app = createApp({
@@ -275,9 +275,11 @@ describe("queue router", () => {
     const router = createQueueRouter().route("work", "work");
     app.router("queue", router);
     await app.start();
-    const producer = createQueueProducer({ connection: testRedisUrl, queue: "cfg", prefix });
+    // The producer reads the same keys when given the app.
+    const producer = createQueueProducer({ app });
     rigs.push({ app, router, producer, prefix });
     expect(router.queue).toBe("cfg");
+    expect(producer.name).toBe("cfg");
     const ids = await producer.pushBulk(Array.from({ length: 9 }, () => ({ route: "work" })));
     await Promise.all(ids.map((id) => producer.wait(id)));
     expect(peak).toBe(3);
