@@ -89,29 +89,50 @@ async function writeUniversal(
     let chunk = it ? await it.next() : ({ done: true, value: undefined } as const);
     if (stream.destroyed) return;
     const trailer = res.trailer;
+    const endsNow = chunk.done === true && trailer === undefined;
     stream.respond(nodeHeaders(res.header, { ...extra, ":status": res.status }), {
       waitForTrailers: trailer !== undefined,
-      endStream: chunk.done === true && trailer === undefined,
+      endStream: endsNow,
     });
-    if (trailer !== undefined) stream.once("wantTrailers", () => stream.sendTrailers(nodeHeaders(trailer, {})));
+    if (endsNow) {
+      // A trailers-only answer (a gRPC error): it is all out, stop a caller still sending.
+      stopReading(stream);
+      return;
+    }
+    if (trailer !== undefined)
+      stream.once("wantTrailers", () => {
+        stream.sendTrailers(nodeHeaders(trailer, {}));
+        // Not now: this runs inside nghttp2's send, and a reset submitted
+        // here goes out before the trailers, leaving the caller without a
+        // grpc-status ("RST_STREAM with code 0"). Once they are written.
+        setImmediate(stopReading, stream);
+      });
     for (; chunk.done !== true; chunk = await (it as AsyncIterator<Uint8Array>).next()) {
       if (stream.destroyed) return;
       if (!stream.write(chunk.value)) await drained(stream);
     }
     if (!stream.writableEnded) stream.end();
-    // The caller may still be sending (we answered early): stop it once our
-    // answer is out, and drop what is buffered, or the stream never ends and
-    // its session never closes.
-    if (!stream.readableEnded) {
-      stream.resume();
-      stream.close(http2.constants.NGHTTP2_NO_ERROR);
-    }
+    if (trailer === undefined) stopReading(stream);
   } catch (err) {
     await it?.throw?.(err).catch(ignore);
     throw err;
   } finally {
     it?.return?.().catch(ignore);
   }
+}
+
+/**
+ * Our answer is complete (its last frame queued): when the caller is still
+ * sending (we answered early, or connect read the one message of a unary
+ * call and not the end of the stream), drop what it sends and close the
+ * stream with NO_ERROR, or the stream never ends and its session never
+ * closes. nghttp2 sends frames of a stream in order, so the reset follows
+ * the answer.
+ */
+function stopReading(stream: ServerHttp2Stream): void {
+  if (stream.readableEnded || stream.destroyed) return;
+  stream.resume();
+  stream.close(http2.constants.NGHTTP2_NO_ERROR);
 }
 
 function nodeHeaders(
