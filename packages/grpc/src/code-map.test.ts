@@ -2,7 +2,7 @@ import { ConnectError } from "@connectrpc/connect";
 import { findTrailerError } from "@connectrpc/connect/protocol-grpc";
 import { Code, WegoError } from "@wego/core";
 import { describe, expect, it } from "vitest";
-import { errorDetailOf, fromConnectError, grpcCodes, statusDetailsBin, toConnectError } from "./code-map.js";
+import { encodeGrpcMessage, errorDetailOf, fromConnectError, grpcCodes, statusDetailsBin, toConnectError } from "./code-map.js";
 
 describe("code-map", () => {
   it("maps every code to its gRPC status and back", () => {
@@ -28,6 +28,14 @@ describe("code-map", () => {
     expect(hidden.rawMessage).toBe("internal error");
     expect(hidden.cause).toBe(inner);
     expect(toConnectError(inner, "r", true).rawMessage).toContain("hunter2");
+  });
+
+  it("percent-encodes grpc-message as the gRPC spec says: bytes outside 0x20-0x7E and '%', nothing else", () => {
+    expect(encodeGrpcMessage("input is not valid JSON: Expected '\"' at 1/2? #a")).toBe(
+      "input is not valid JSON: Expected '\"' at 1/2? #a",
+    );
+    expect(encodeGrpcMessage("100% ça\nva")).toBe("100%25 %C3%A7a%0Ava");
+    expect(decodeURIComponent(encodeGrpcMessage("100% ça\nva: ✓"))).toBe("100% ça\nva: ✓");
   });
 
   it("turns anything a client throws into a WegoError", () => {

@@ -8,9 +8,9 @@ import { ErrorDetailSchema } from "./gen/wego/v1/wego_pb.js";
  * gRPC's wire for wego's codes. The 16 codes are gRPC's own, so the status
  * number is `grpcStatusOf[code]` (docs/errors.md); a status a peer sends
  * outside 1–16 (0 is not an error) reads as `unknown`. This file also owns
- * what goes around the number: the message a caller may see and a
- * `wego.v1.ErrorDetail` carrying reason, details and request id in
- * `grpc-status-details-bin`.
+ * what goes around the number: the message a caller may see, encoded as the
+ * gRPC spec says, and a `wego.v1.ErrorDetail` carrying reason, details and
+ * request id in `grpc-status-details-bin`.
  *
  * @example
  * grpcCodes.toWire(err);   // 5 for a not_found error
@@ -40,6 +40,32 @@ export function toConnectError(err: WegoError, requestId: string | undefined, ex
     [{ desc: ErrorDetailSchema, value: errorDetailOf(err, requestId) }],
     err,
   );
+}
+
+const HEX = "0123456789ABCDEF";
+
+/**
+ * `grpc-message` as the gRPC spec's Percent-Encoded: every UTF-8 byte
+ * outside 0x20–0x7E, and `%` itself, as `%XX`; everything else as is. Not
+ * `encodeURIComponent`, which also escapes `:`, `/`, `?`… that clients
+ * decoding per the spec (grpc-js uses `decodeURI`) then show as `%3A`.
+ */
+export function encodeGrpcMessage(message: string): string {
+  let plain = true;
+  for (let i = 0; i < message.length; i++) {
+    const c = message.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x25) {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) return message;
+  let out = "";
+  for (const byte of Buffer.from(message, "utf8")) {
+    if (byte < 0x20 || byte > 0x7e || byte === 0x25) out += `%${HEX[byte >> 4]}${HEX[byte & 15]}`;
+    else out += String.fromCharCode(byte);
+  }
+  return out;
 }
 
 /** `grpc-status-details-bin`: a google.rpc.Status holding the ErrorDetail, base64 without padding. */

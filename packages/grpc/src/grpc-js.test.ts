@@ -91,6 +91,16 @@ describe("with @grpc/grpc-js and the .proto files", () => {
     await expect(unary(wego, "Handle", { route: "echo", payload: "[1," })).rejects.toMatchObject({ code: grpc.status.INVALID_ARGUMENT });
   });
 
+  // Issue 16 item 5: grpc-message was encoded with encodeURIComponent; grpc-js decodes per the gRPC spec and showed "%3A".
+  it("reads grpc-message as written: only bytes outside 0x20-0x7E and '%' are percent-encoded", async () => {
+    const err = (await unary(wego, "Handle", { route: "echo", payload: "[1," }).catch((e: unknown) => e)) as grpc.ServiceError;
+    expect(err.code).toBe(grpc.status.INVALID_ARGUMENT);
+    expect(err.details).toMatch(/^input is not valid JSON: /);
+    expect(err.details).not.toContain("%");
+    const typed = (await unary(echo, "Echo", { msg: "fail" }, { "x-note": "x" }).catch((e: unknown) => e)) as grpc.ServiceError;
+    expect(typed.details).toBe("not you");
+  });
+
   it("typed: message in, message out, metadata on ctx.meta", async () => {
     const r = await unary<{ msg: string; n: number; blob: Buffer }>(
       echo,

@@ -3,7 +3,7 @@ import { create, fromBinary, isMessage, type Message, toBinary } from "@bufbuild
 import { type Context, publicMessage, WegoError } from "@wego/core";
 import type { Dispatcher } from "@wego/core/transport";
 import type { UnaryBinding } from "./call.js";
-import { errorDetailOf, grpcCodes, statusDetailsBin } from "./code-map.js";
+import { encodeGrpcMessage, errorDetailOf, grpcCodes, statusDetailsBin } from "./code-map.js";
 import { metaFromNode, parseGrpcTimeout } from "./meta.js";
 
 /** What both protocol paths share: the dispatcher, the message limits, whether internal messages show. */
@@ -64,7 +64,7 @@ export function respondGrpcError(stream: ServerHttp2Stream, err: WegoError, requ
       ":status": 200,
       "content-type": "application/grpc",
       "grpc-status": String(status),
-      "grpc-message": encodeURIComponent(message),
+      "grpc-message": encodeGrpcMessage(message),
       "grpc-status-details-bin": statusDetailsBin(status, message, errorDetailOf(err, requestId)),
     },
     endOptions,

@@ -4,7 +4,7 @@
  * client for the generic service.
  */
 
-export { fromConnectError, grpcCodes } from "./code-map.js";
+export { encodeGrpcMessage, fromConnectError, grpcCodes } from "./code-map.js";
 export type { CorsOptions } from "./cors.js";
 export { Health } from "./gen/grpc/health/v1/health_pb.js";
 export {

@@ -3,6 +3,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import type { UniversalHandler, UniversalServerRequest, UniversalServerResponse } from "@connectrpc/connect/protocol";
 import type { Dispatcher } from "@wego/core/transport";
 import { admitRequest, releaseAdmission } from "./admission.js";
+import { encodeGrpcMessage } from "./code-map.js";
 
 /** What the adapter needs of the router. */
 export interface ServeOptions {
@@ -142,11 +143,21 @@ function nodeHeaders(
   if (init === undefined) return into;
   const h = init instanceof Headers ? init : new Headers(init);
   h.forEach((value, key) => {
-    if (key !== "set-cookie") into[key] = value;
+    if (key === "set-cookie") return;
+    // connect writes grpc-message with encodeURIComponent; the gRPC spec's encoding is narrower (see encodeGrpcMessage).
+    into[key] = key === "grpc-message" ? encodeGrpcMessage(safeDecode(value)) : value;
   });
   const cookies = h.getSetCookie();
   if (cookies.length > 0) into["set-cookie"] = cookies;
   return into;
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
 }
 
 function drained(stream: ServerHttp2Stream): Promise<void> {
