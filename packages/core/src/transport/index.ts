@@ -13,7 +13,7 @@ export { Code, codeFromGrpcStatus, grpcStatusOf, isBadInput, isExposable } from 
 export { markLogged, wasLogged } from "../errors/logged.js";
 export { type HandlerInfo, handlerInfo } from "../handler.js";
 export type { RouteInfo, Router, StopOptions } from "../router.js";
-export { type Alarm, createAlarm } from "./alarm.js";
+export { type Alarm, createAlarm, dispatchRun, type RunCounters, type RunNowOptions, type RunOutcome, runOutcome } from "./scheduling.js";
 export {
   type Answer,
   createDispatcher,

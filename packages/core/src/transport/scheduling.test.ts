@@ -1,5 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createAlarm } from "./alarm.js";
+import { createApp } from "../app.js";
+import type { Context } from "../context.js";
+import { WegoError } from "../errors/wego-error.js";
+import { createDispatcher } from "./dispatcher.js";
+import { createAlarm, runOutcome } from "./scheduling.js";
 
 const t0 = Date.parse("2026-03-02T00:00:00.000Z");
 
@@ -72,5 +76,33 @@ describe("createAlarm", () => {
     expect(vi.getTimerCount()).toBe(0);
     await vi.advanceTimersByTimeAsync(5_000);
     expect(fired).toEqual([]);
+  });
+});
+
+describe("runOutcome", () => {
+  it("resolves a run's id and result, or its error, with the caller's id and deadline applied", async () => {
+    vi.useRealTimers();
+    const app = createApp({ logger: false, config: { env: {}, argv: [] } });
+    const d = createDispatcher(app, { transport: "test" });
+    const entry = (endpoint: (ctx: Context) => Promise<unknown>) => ({ route: "r", handler: "h", endpoint });
+    const ok = entry(async (ctx) => ({ got: ctx.request, deadline: ctx.deadline }));
+    const before = Date.now();
+    const first = { request: { a: 1 } };
+    const good = await runOutcome(first, { id: "op-1", timeoutMs: 5_000 }, (answer) => d.dispatch(ok, first, answer));
+    expect(good.id).toBe("op-1");
+    expect(good.error).toBeUndefined();
+    const { got, deadline } = good.result as { got: unknown; deadline: number };
+    expect(got).toEqual({ a: 1 });
+    expect(deadline).toBeGreaterThanOrEqual(before + 5_000);
+    expect(deadline).toBeLessThanOrEqual(Date.now() + 5_000);
+
+    const inv = { request: {} };
+    const slow = entry((ctx) => new Promise((_, reject) => ctx.signal.addEventListener("abort", () => reject(ctx.signal.reason))));
+    const late = await runOutcome(inv, { id: "bad id", timeoutMs: 30 }, (answer) => d.dispatch(slow, inv, answer));
+    expect(late.error).toBeInstanceOf(WegoError);
+    expect(late.error?.code).toBe("deadline_exceeded");
+    expect(late.id).not.toBe("bad id"); // the request-id rule still applies
+    expect(late.result).toBeUndefined();
+    await app.stop();
   });
 });
