@@ -3,7 +3,7 @@ import { createApp } from "../app.js";
 import type { Context } from "../context.js";
 import { WegoError } from "../errors/wego-error.js";
 import { createDispatcher } from "./dispatcher.js";
-import { createAlarm, runOutcome } from "./scheduling.js";
+import { createAlarm, dispatchRun, runOutcome } from "./scheduling.js";
 
 const t0 = Date.parse("2026-03-02T00:00:00.000Z");
 
@@ -103,6 +103,33 @@ describe("runOutcome", () => {
     expect(late.error?.code).toBe("deadline_exceeded");
     expect(late.id).not.toBe("bad id"); // the request-id rule still applies
     expect(late.result).toBeUndefined();
+    await app.stop();
+  });
+});
+
+describe("dispatchRun", () => {
+  it("counts a run as running until it is answered, and a failed one in failed", async () => {
+    vi.useRealTimers();
+    const app = createApp({ logger: false, config: { env: {}, argv: [] } });
+    const d = createDispatcher(app, { transport: "test" });
+    let release!: () => void;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    const counters = { running: 0, runs: 0, failed: 0 };
+    const answers: Array<string | undefined> = [];
+    const wait = { route: "r", handler: "h", endpoint: async () => held };
+    const fail = { route: "r", handler: "h", endpoint: async () => Promise.reject(new WegoError("resource_exhausted", "later")) };
+    dispatchRun(d, wait, { request: {} }, counters, (_ctx, error) => answers.push(error?.code));
+    expect(counters).toEqual({ running: 1, runs: 1, failed: 0 });
+    dispatchRun(d, fail, { request: {} }, counters, (_ctx, error) => answers.push(error?.code));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(counters).toEqual({ running: 1, runs: 2, failed: 1 });
+    release();
+    await held;
+    await new Promise((r) => setTimeout(r, 0));
+    expect(counters).toEqual({ running: 0, runs: 2, failed: 1 });
+    expect(answers).toEqual(["resource_exhausted", undefined]);
     await app.stop();
   });
 });
