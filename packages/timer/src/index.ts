@@ -3,6 +3,9 @@
  * initial delay and jitter, no overlapping runs, per-run input copies, a run
  * on demand (`runNow`), everything cleared and drained on stop.
  */
+
+/** Options and outcome of `runNow` (the same on every scheduling router). */
+export type { RunNowOptions, RunOutcome } from "@wego/core/transport";
 export { type Duration, parseDuration } from "./duration.js";
 export { type TimerErrorReason, timerError } from "./timer-errors.js";
 export {
@@ -12,6 +15,4 @@ export {
   type TimerRouter,
   type TimerRouterOptions,
   type TimerRouteStats,
-  type TimerRunOptions,
-  type TimerRunOutcome,
 } from "./timer-router.js";

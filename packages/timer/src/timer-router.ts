@@ -1,14 +1,17 @@
-import type { App, InputOf, RouteInfo, Router, StopOptions, WegoError } from "@wego/core";
+import type { App, InputOf, RouteInfo, Router, StopOptions } from "@wego/core";
 import {
   type Alarm,
-  type Answer,
   createAlarm,
   createDispatcher,
   createRouteTable,
   type Dispatcher,
+  dispatchRun,
   type Invocation,
   type RouteEntry,
   type RouteTarget,
+  type RunNowOptions,
+  type RunOutcome,
+  runOutcome,
 } from "@wego/core/transport";
 import { type Duration, parseDuration } from "./duration.js";
 import { timerError } from "./timer-errors.js";
@@ -44,6 +47,8 @@ export interface TimerRouteStats {
   name: string;
   mode: TimerMode;
   intervalMs: number;
+  /** Runs going now. */
+  running: number;
   /** Runs started (scheduled and `runNow`). */
   runs: number;
   /** Runs that failed (a fault or a refusal, such as a rate limit). */
@@ -52,23 +57,6 @@ export interface TimerRouteStats {
   skipped: number;
   /** When the next run is planned (ms since epoch), while started and not running a fixed-delay run. */
   nextAt: number | undefined;
-}
-
-/** Options of {@link TimerRouter.runNow}. */
-export interface TimerRunOptions {
-  /** The run's input; default a copy of the timer's `input` (or `{}`). */
-  input?: unknown;
-  /** The run's request id (adopted when valid, as on every transport; else generated). */
-  id?: string;
-  /** A deadline in ms from now: the run is answered `deadline_exceeded` and its `ctx.signal` aborted when it passes. */
-  timeoutMs?: number;
-}
-
-/** How one run went: its request id, and its error or its result. */
-export interface TimerRunOutcome {
-  id: string;
-  error?: WegoError;
-  result?: unknown;
 }
 
 export interface TimerRouter extends Router {
@@ -88,7 +76,7 @@ export interface TimerRouter extends Router {
    * name: `WEGO_ERR_TIMER_ROUTE_UNKNOWN`; while stopping: `unavailable`);
    * rejects only before start.
    */
-  runNow(name: string, options?: TimerRunOptions): Promise<TimerRunOutcome>;
+  runNow(name: string, options?: RunNowOptions): Promise<RunOutcome>;
   /** Counters per timer. */
   stats(): TimerRouteStats[];
 }
@@ -105,8 +93,7 @@ interface Timer {
   /** Fixed-rate grid point of the next tick (jitter excluded). */
   slot: number;
   alarm: Alarm | undefined;
-  /** Runs going (a scheduled one, or those asked for with runNow). */
-  running: number;
+  /** Its counters; `running` counts the scheduled run and those asked for with runNow. */
   readonly stats: TimerRouteStats;
 }
 
@@ -175,8 +162,7 @@ class TimerRouterImpl implements TimerRouter {
       input: options.input,
       slot: 0,
       alarm: undefined,
-      running: 0,
-      stats: { name, mode, intervalMs: every, runs: 0, failed: 0, skipped: 0, nextAt: undefined },
+      stats: { name, mode, intervalMs: every, running: 0, runs: 0, failed: 0, skipped: 0, nextAt: undefined },
     });
     return this;
   }
@@ -207,20 +193,15 @@ class TimerRouterImpl implements TimerRouter {
     await this.#d?.drain(signal);
   }
 
-  runNow(name: string, options: TimerRunOptions = {}): Promise<TimerRunOutcome> {
+  runNow(name: string, options: RunNowOptions = {}): Promise<RunOutcome> {
     const d = this.#d;
     if (d === undefined) return Promise.reject(timerError("WEGO_ERR_TIMER_NOT_STARTED", name));
     const e = this.#table.get(name);
     const inv = this.#invocation(e, this.#now(), "manual", options.input);
-    inv.id = options.id;
-    if (options.timeoutMs !== undefined) inv.deadline = Date.now() + options.timeoutMs;
-    return new Promise((resolve) => {
-      const answer: Answer = (ctx, error, result) => resolve(error === undefined ? { id: ctx.id, result } : { id: ctx.id, error });
-      if (e === undefined) {
-        const known = this.#table.entries().map((x) => x.key);
-        d.refuse(name, inv, timerError("WEGO_ERR_TIMER_ROUTE_UNKNOWN", name, known.join(", ") || "none"), answer);
-      } else this.#run(e, inv, answer);
-    });
+    if (e !== undefined) return runOutcome(inv, options, (answer) => dispatchRun(d, e, inv, e.spec.stats, answer));
+    const known = this.#table.entries().map((x) => x.key);
+    const unknown = timerError("WEGO_ERR_TIMER_ROUTE_UNKNOWN", name, known.join(", ") || "none");
+    return runOutcome(inv, options, (answer) => d.refuse(name, inv, unknown, answer));
   }
 
   /** Fire at `base` plus this run's jitter. */
@@ -237,16 +218,16 @@ class TimerRouterImpl implements TimerRouter {
       t.slot += t.interval * Math.max(1, Math.floor((now - t.slot) / t.interval) + 1);
       this.#arm(e, t.slot);
     }
-    if (t.running > 0) {
+    if (t.stats.running > 0) {
       t.stats.skipped++;
       this.#app?.log.warn({ timer: e.key, scheduledAt: new Date(at).toISOString() }, "timer tick skipped: a run is still going");
       if (t.mode === "fixed-delay") this.#arm(e, now + t.interval);
       return;
     }
     const inv = this.#invocation(e, at, "schedule");
-    if (t.mode === "fixed-rate") this.#run(e, inv);
+    if (t.mode === "fixed-rate") dispatchRun(this.#d as Dispatcher, e, inv, t.stats);
     else
-      this.#run(e, inv, () => {
+      dispatchRun(this.#d as Dispatcher, e, inv, t.stats, () => {
         // Fixed delay: the next run is planned when this one has ended, unless the router is stopping.
         if (this.#d?.closed === false) this.#arm(e, this.#now() + t.interval);
       });
@@ -257,17 +238,5 @@ class TimerRouterImpl implements TimerRouter {
     const request = input !== undefined ? input : t?.input === undefined ? {} : structuredClone(t.input);
     const meta = { timer: e?.key, mode: t?.mode, interval: t?.intervalText, scheduledAt: new Date(at).toISOString(), trigger };
     return { request, meta };
-  }
-
-  /** One run: a dispatch, counted; dispatch logs what failed (refusals at warn, faults once at error). */
-  #run(e: Entry, inv: Invocation, then?: Answer): void {
-    const t = e.spec;
-    t.running++;
-    t.stats.runs++;
-    (this.#d as Dispatcher).dispatch(e, inv, (ctx, error, result) => {
-      t.running--;
-      if (error !== undefined) t.stats.failed++;
-      then?.(ctx, error, result);
-    });
   }
 }
