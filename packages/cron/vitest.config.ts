@@ -1,3 +1,6 @@
 import { wegoProject } from "../../vitest.shared.ts";
 
-export default wegoProject("cron", import.meta.dirname);
+// Type-level tests (`*.test-d.ts`) run through tsc as part of the suite.
+export default wegoProject("cron", import.meta.dirname, {
+  typecheck: { enabled: true, include: ["src/**/*.test-d.ts"], tsconfig: "./tsconfig.typecheck.json" },
+});

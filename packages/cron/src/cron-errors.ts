@@ -1,15 +1,17 @@
-import { type Catalogue, catalogueError, type WegoError } from "@wego/core";
+import { defineErrors } from "@wego/core/transport";
 
-/** Misuse of the cron router; each reason is listed in docs/errors.md (package `cron`). */
-const reasons = {
-  WEGO_ERR_CRON_SPEC_INVALID: { code: "invalid_argument", message: "%s" },
-  WEGO_ERR_CRON_TIMEZONE_INVALID: { code: "invalid_argument", message: "%s" },
-  WEGO_ERR_CRON_ROUTE_DUPLICATE: { code: "already_exists", message: "%s" },
-  WEGO_ERR_CRON_OPTION_INVALID: { code: "invalid_argument", message: "%s" },
-} as const satisfies Catalogue;
+/**
+ * The cron router's errors; each reason is listed in docs/errors.md (package
+ * `cron`, kept equal by cron-errors.test.ts). Late and duplicate routes fail
+ * with core's `WEGO_ERR_ROUTE_LATE` / `WEGO_ERR_ROUTE_DUPLICATE`.
+ */
+export const cronError = defineErrors({
+  WEGO_ERR_CRON_SPEC_INVALID: { code: "invalid_argument", message: 'cron route "%s": invalid spec "%s": %s' },
+  WEGO_ERR_CRON_TIMEZONE_INVALID: { code: "invalid_argument", message: 'cron route "%s": unknown time zone "%s"' },
+  WEGO_ERR_CRON_OPTION_INVALID: { code: "invalid_argument", message: "cron router: %s must be %s, got %s" },
+  WEGO_ERR_CRON_ROUTE_UNKNOWN: { code: "unimplemented", message: 'no cron route "%s" (known: %s)' },
+  WEGO_ERR_CRON_NOT_STARTED: { code: "failed_precondition", message: 'cron router is not started: runNow("%s") needs a started app' },
+});
 
-export type CronErrorReason = keyof typeof reasons;
-
-export function cronError(reason: CronErrorReason, message: string, cause?: unknown): WegoError {
-  return catalogueError(reasons, reason, [message], cause === undefined ? {} : { cause });
-}
+/** The reasons {@link cronError} builds. */
+export type CronErrorReason = keyof typeof cronError.table;

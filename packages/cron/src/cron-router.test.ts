@@ -154,12 +154,21 @@ describe("cron router: bad routes fail the start", () => {
     }
   });
 
-  it("refuses two routes with the same name", async () => {
+  it("refuses two routes with the same name when the second is registered", () => {
+    const router = createCronRouter().route("* * * * * *", "one");
+    expect(() => router.route("* * * * * *", "one")).toThrow(expect.objectContaining({ reason: "WEGO_ERR_ROUTE_DUPLICATE" }));
+    expect(() => router.route("*/2 * * * * *", "two", { name: "one@* * * * * *" })).toThrow(/already registered/);
+    router.route("* * * * * *", "one", { name: "again" });
+  });
+
+  it("fails the start when two default names clash once their handlers are resolved", async () => {
     const app = makeApp();
     app.handler("one", async () => {});
-    app.router("cron", createCronRouter().route("* * * * * *", "one").route("* * * * * *", "one"));
+    // The endpoint itself (registered already) has no name of its own until start finds it is "one".
+    app.router("cron", createCronRouter().route("* * * * * *", app.handler("one")).route("* * * * * *", "one"));
     const err = (await app.start().catch((e: unknown) => e)) as WegoError & { cause: WegoError };
-    expect(err.cause.reason).toBe("WEGO_ERR_CRON_ROUTE_DUPLICATE");
+    expect(err.cause.reason).toBe("WEGO_ERR_ROUTE_DUPLICATE");
+    expect(err.message).toContain('"one@* * * * * *"');
   });
 });
 
@@ -209,6 +218,68 @@ describe("cron router: no overlap", () => {
     const router = await mount(app, (r) => r.route("* * * * * *", "flaky"));
     await vi.advanceTimersByTimeAsync(1_800);
     expect(router.stats()[0]).toMatchObject({ runs: 2, failed: 1 });
+  });
+});
+
+describe("cron router: runNow", () => {
+  it("runs a route now with a copy of its input, without the lock, counted, the schedule unmoved", async () => {
+    const app = makeApp();
+    const seen: Context[] = [];
+    app.handler("report", async (ctx) => {
+      seen.push(ctx);
+      return { n: seen.length };
+    });
+    const lock = createMemoryLock();
+    const input = { full: true };
+    const router = await mount(app, (r) => r.route("0 0 3 * * *", "report", { name: "nightly", input }), { lock });
+    expect(await router.runNow("nightly", { id: "op-7" })).toEqual({ id: "op-7", result: { n: 1 } });
+    expect(seen[0]?.request).toEqual(input);
+    expect(seen[0]?.request).not.toBe(input);
+    expect(seen[0]?.meta).toMatchObject({
+      name: "nightly",
+      spec: "0 0 3 * * *",
+      trigger: "manual",
+      scheduledAt: new Date(t0).toISOString(),
+    });
+    expect(lock.size).toBe(0);
+    expect(router.stats()[0]).toMatchObject({ runs: 1, failed: 0, nextAt: Date.parse("2026-03-02T03:00:00.000Z") });
+    await router.runNow("nightly", { input: { full: false } });
+    expect(seen[1]?.request).toEqual({ full: false });
+  });
+
+  it("skips a tick that comes while a manual run is going", async () => {
+    const app = makeApp();
+    const g = gate();
+    const ticks: string[] = [];
+    app.handler("slow", async (ctx) => {
+      ticks.push(ctx.meta.trigger as string);
+      await g.wait;
+    });
+    const router = await mount(app, (r) => r.route("* * * * * *", "slow", { name: "slow" }));
+    const manual = router.runNow("slow");
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(ticks).toEqual(["manual"]);
+    expect(router.stats()[0]).toMatchObject({ runs: 1, skipped: 1 });
+    g.release();
+    expect((await manual).error).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(ticks).toEqual(["manual", "schedule"]);
+  });
+
+  it("answers an unknown name with unimplemented, a failed run with its error, and rejects before start", async () => {
+    const app = makeApp();
+    app.handler("bad", async () => {
+      throw new WegoError("failed_precondition", "not today");
+    });
+    const router = createCronRouter().route("0 0 3 * * *", "bad", { name: "bad" });
+    await expect(router.runNow("bad")).rejects.toMatchObject({ reason: "WEGO_ERR_CRON_NOT_STARTED" });
+    app.router("cron", router);
+    await app.start();
+    const unknown = await router.runNow("nope");
+    expect(unknown.error).toMatchObject({ code: "unimplemented", reason: "WEGO_ERR_CRON_ROUTE_UNKNOWN" });
+    expect(unknown.error?.rawMessage).toBe('no cron route "nope" (known: bad)');
+    expect((await router.runNow("bad")).error).toMatchObject({ code: "failed_precondition", rawMessage: "not today" });
+    expect(router.stats()[0]).toMatchObject({ runs: 1, failed: 1 });
   });
 });
 

@@ -1,4 +1,20 @@
-import { type App, type DistributedLock, type Endpoint, type RouteInfo, type Router, type StopOptions, targetName } from "@wego/core";
+import type { App, DistributedLock, InputOf, RouteInfo, Router, StopOptions } from "@wego/core";
+import {
+  type Alarm,
+  createAlarm,
+  createDispatcher,
+  createRouteTable,
+  type Dispatcher,
+  dispatchRun,
+  type Invocation,
+  type RouteEntry,
+  type RouteTable,
+  type RouteTarget,
+  type RunNowOptions,
+  type RunOutcome,
+  runOutcome,
+  targetName,
+} from "@wego/core/transport";
 import { cronError } from "./cron-errors.js";
 import { type CronSchedule, compileSchedule } from "./cron-schedule.js";
 
@@ -27,13 +43,14 @@ export interface CronRouterOptions {
   now?: () => number;
 }
 
-export interface CronRouteOptions {
-  /** Names the route in logs, stats and lock keys; default `<handler>@<spec>`. Unique per router. */
+/** Options of one cron route; `I` is the input type of its target (a typed handler's, else `unknown`). */
+export interface CronRouteOptions<I = unknown> {
+  /** Names the route in logs, stats, lock keys and `runNow`; default `<handler>@<spec>`. Unique per router. */
   name?: string;
   /** IANA time zone for this route (`"Europe/Paris"`); default the router's. */
   timezone?: string;
-  /** The request of each run; copied per run (structuredClone). Default `{}`. */
-  input?: unknown;
+  /** The request of each run, copied per run (structuredClone); typed as the target's input. Default `{}`. */
+  input?: I;
   /** Let a tick start while the previous run still goes; default false (the tick is skipped and counted). */
   overlap?: boolean;
   /** Take the router's lock for this route; default true when the router has one. */
@@ -45,9 +62,11 @@ export interface CronRouteStats {
   name: string;
   spec: string;
   timezone: string;
-  /** Runs started on this instance. */
+  /** Runs going now on this instance. */
+  running: number;
+  /** Runs started on this instance (scheduled and `runNow`). */
   runs: number;
-  /** Runs that threw. */
+  /** Runs that failed (a fault or a refusal, such as a rate limit). */
   failed: number;
   /** Ticks skipped because the previous run was still going. */
   skipped: number;
@@ -61,42 +80,52 @@ export interface CronRouteStats {
 
 export interface CronRouter extends Router {
   /**
-   * Run `target` (a handler name or endpoint) on `spec`: six fields with
-   * seconds first (`"*\/5 * * * * *"`) or the classic five (`"0 3 * * *"`).
-   * The spec and time zone are checked at start; a bad one fails the start
-   * naming the route.
+   * Run `target` (a handler name, a typed handler or an endpoint) on `spec`:
+   * six fields with seconds first (`"*\/5 * * * * *"`) or the classic five
+   * (`"0 3 * * *"`). The spec and time zone are checked at start; a bad one
+   * fails the start naming the route. A name taken throws
+   * `WEGO_ERR_ROUTE_DUPLICATE`, a route added after start `WEGO_ERR_ROUTE_LATE`.
    */
-  route(spec: string, target: string | Endpoint, options?: CronRouteOptions): this;
+  route<H extends RouteTarget>(spec: string, target: H, options?: CronRouteOptions<InputOf<H>>): this;
+  /**
+   * Run the route named `name` now, outside its schedule (an operator's "run
+   * this job now"), through the same dispatch as its ticks: filters, logging
+   * and stats alike, without the lock (it guards scheduled times). A tick
+   * that comes while it runs is skipped unless the route allows overlap.
+   * Resolves with the outcome (an unknown name: `WEGO_ERR_CRON_ROUTE_UNKNOWN`;
+   * while stopping: `unavailable`); rejects only before start.
+   */
+  runNow(name: string, options?: RunNowOptions): Promise<RunOutcome>;
   /** Counters per route. */
   stats(): CronRouteStats[];
 }
 
-/** Node's setTimeout overflows past 2^31-1 ms (~24.8 days): longer waits are chained. */
-const maxTimeout = 2_147_483_647;
 const defaultLockTtl = 60_000;
 
-interface Entry {
-  spec: string;
-  target: string | Endpoint;
-  options: CronRouteOptions;
+/** A route's own data in the route table. */
+interface Job {
+  /** The route's name: `options.name`, else `<handler>@<spec>` once the handler is resolved at start. */
   name: string;
-  handler: string;
-  endpoint: Endpoint | undefined;
+  readonly spec: string;
+  readonly options: CronRouteOptions;
   schedule: CronSchedule | undefined;
   locked: boolean;
-  timer: NodeJS.Timeout | undefined;
-  nextAt: number | undefined;
-  running: Set<Promise<void>>;
-  stats: CronRouteStats;
+  alarm: Alarm | undefined;
+  /** Ticks asking for the lock: with `stats.running`, what a tick without overlap waits for. */
+  locking: number;
+  readonly stats: CronRouteStats;
 }
 
+type Entry = RouteEntry<Job>;
+
 /**
- * The cron router. Each tick is an invocation with transport `cron`, route
+ * The cron router. Each tick is one dispatch with transport `cron`, route
  * the spec, a fresh context and `ctx.meta` `{ spec, timezone, scheduledAt,
- * name }` (`scheduledAt` is the tick's ISO time, not the moment the timer
- * fired). Ticks never stack: one that finds the previous run going is
- * skipped and counted. Stop clears the schedule and waits for running jobs up
- * to the deadline.
+ * name, trigger }` (`scheduledAt` is the tick's ISO time, not the moment the
+ * timer fired). Ticks never stack: one that finds the previous run going is
+ * skipped and counted. Nobody sees a run's answer, so refusals (a rate
+ * limit…) are logged at `warn`, faults once at `error`. Stop clears the
+ * schedule and drains running jobs up to the deadline.
  *
  * @example
  * app.router("cron", createCronRouter({ timezone: "Europe/Paris" })
@@ -110,9 +139,11 @@ export function createCronRouter(options: CronRouterOptions = {}): CronRouter {
 class CronRouterImpl implements CronRouter {
   readonly #options: CronRouterOptions;
   readonly #now: () => number;
-  readonly #entries: Entry[] = [];
+  readonly #table = createRouteTable<Job>("cron");
+  /** The routes by their final name (set at start: a default name needs the resolved handler). */
+  #byName: RouteTable<Entry> | undefined;
   #app: App | undefined;
-  #accepting = false;
+  #d: Dispatcher | undefined;
   #lockPrefix = "";
   #lock: DistributedLock | undefined;
   readonly #lockTtl: number;
@@ -121,152 +152,135 @@ class CronRouterImpl implements CronRouter {
     this.#options = options;
     this.#now = options.now ?? Date.now;
     this.#lockTtl = options.lockTtl ?? defaultLockTtl;
-    if (!Number.isSafeInteger(this.#lockTtl) || this.#lockTtl <= 0) {
-      throw cronError(
-        "WEGO_ERR_CRON_OPTION_INVALID",
-        `cron router: lockTtl must be a positive integer of ms, got ${String(options.lockTtl)}`,
-      );
-    }
+    if (!Number.isSafeInteger(this.#lockTtl) || this.#lockTtl <= 0)
+      throw cronError("WEGO_ERR_CRON_OPTION_INVALID", "lockTtl", "a positive integer of ms", String(options.lockTtl));
   }
 
-  route(spec: string, target: string | Endpoint, options: CronRouteOptions = {}): this {
-    const handler = targetName(target);
-    this.#entries.push({
+  route<H extends RouteTarget>(spec: string, target: H, options: CronRouteOptions<InputOf<H>> = {}): this {
+    // A given name, or the best guess before start (a name or a handler reference carries its handler's
+    // name, an endpoint may not): a name taken fails here; a default name clashing once resolved fails the start.
+    const guess = targetName(target);
+    const key = options.name ?? (guess === "(inline)" ? `(inline #${this.#table.size + 1})@${spec}` : `${guess}@${spec}`);
+    const stats = {
+      name: key,
       spec,
-      target,
-      options,
-      name: options.name ?? "",
-      handler,
-      endpoint: undefined,
-      schedule: undefined,
-      locked: false,
-      timer: undefined,
+      timezone: "",
+      running: 0,
+      runs: 0,
+      failed: 0,
+      skipped: 0,
+      lockedOut: 0,
+      lockErrors: 0,
       nextAt: undefined,
-      running: new Set(),
-      stats: { name: "", spec, timezone: "", runs: 0, failed: 0, skipped: 0, lockedOut: 0, lockErrors: 0, nextAt: undefined },
-    });
+    };
+    const job: Job = { name: key, spec, options, schedule: undefined, locked: false, alarm: undefined, locking: 0, stats };
+    this.#table.add(key, target, job, spec);
     return this;
   }
 
   routes(): RouteInfo[] {
-    return this.#entries.map((e) => ({ route: e.spec, handler: e.handler }));
+    return this.#table.routes();
   }
 
   stats(): CronRouteStats[] {
-    return this.#entries.map((e) => ({ ...e.stats, nextAt: e.nextAt }));
+    return this.#table.entries().map((e) => ({ ...e.spec.stats, nextAt: e.spec.alarm?.at }));
   }
 
   start(app: App): void {
     const zone = this.#options.timezone ?? app.config.get("cron.timezone", "UTC");
-    const names = new Set<string>();
     const lock = typeof this.#options.lock === "function" ? this.#options.lock(app) : this.#options.lock;
-    // Validate every route before arming any, so a bad one leaves no timers behind.
-    for (const e of this.#entries) {
-      const resolved = app.resolve(e.target, e.spec);
-      e.handler = resolved.name;
-      e.endpoint = resolved.endpoint;
-      e.name = e.options.name ?? `${resolved.name}@${e.spec}`;
-      if (names.has(e.name)) {
-        throw cronError("WEGO_ERR_CRON_ROUTE_DUPLICATE", `cron route "${e.name}" is registered twice; give one a distinct name`);
-      }
-      names.add(e.name);
-      e.schedule = compileSchedule(e.spec, e.options.timezone ?? zone, e.name);
-      e.locked = lock !== undefined && e.options.lock !== false;
-      e.stats = { ...e.stats, name: e.name, timezone: e.schedule.timezone };
+    // Resolve and compile every route before arming any, so a bad one leaves no timer behind.
+    this.#table.start(app);
+    const byName = createRouteTable<Entry>("cron");
+    for (const e of this.#table.entries()) {
+      const job = e.spec;
+      job.name = job.options.name ?? `${e.handler}@${job.spec}`;
+      job.stats.name = job.name;
+      byName.add(job.name, e.target, e);
+      job.schedule = compileSchedule(job.spec, job.options.timezone ?? zone, job.name);
+      job.locked = lock !== undefined && job.options.lock !== false;
+      job.stats.timezone = job.schedule.timezone;
     }
+    this.#byName = byName;
     this.#app = app;
     this.#lock = lock;
     this.#lockPrefix = this.#options.lockPrefix ?? `wego:cron:${app.name}:`;
-    this.#accepting = true;
-    for (const e of this.#entries) this.#arm(e, this.#now());
+    this.#d = createDispatcher(app, { transport: "cron", refusals: "warn" });
+    const t = this.#now();
+    for (const e of this.#table.entries()) {
+      const job = e.spec;
+      job.alarm = createAlarm((at) => this.#tick(e, at), this.#now);
+      job.alarm.set((job.schedule as CronSchedule).next(t));
+    }
   }
 
   async stop({ signal }: StopOptions): Promise<void> {
-    this.#accepting = false;
-    const running: Promise<void>[] = [];
-    for (const e of this.#entries) {
-      clearTimeout(e.timer);
-      e.timer = undefined;
-      e.nextAt = undefined;
-      running.push(...e.running);
+    for (const e of this.#table.entries()) e.spec.alarm?.clear();
+    await this.#d?.drain(signal);
+  }
+
+  runNow(name: string, options: RunNowOptions = {}): Promise<RunOutcome> {
+    const d = this.#d;
+    if (d === undefined) return Promise.reject(cronError("WEGO_ERR_CRON_NOT_STARTED", name));
+    const e = this.#byName?.get(name)?.spec;
+    const inv = this.#invocation(e, this.#now(), "manual", options.input);
+    if (e === undefined) {
+      const names = this.#table.entries().map((x) => x.spec.name);
+      return runOutcome(inv, options, (answer) =>
+        d.refuse(name, inv, cronError("WEGO_ERR_CRON_ROUTE_UNKNOWN", name, names.join(", ") || "none"), answer),
+      );
     }
-    if (running.length === 0) return;
-    // Runs never reject (#run catches); the app aborts whatever is left at the deadline.
-    await new Promise<void>((resolve) => {
-      if (signal.aborted) return resolve();
-      signal.addEventListener("abort", () => resolve(), { once: true });
-      void Promise.all(running).then(() => resolve());
-    });
+    return runOutcome(inv, options, (answer) => dispatchRun(d, e, inv, e.spec.stats, answer));
   }
 
-  /** Schedule the first tick strictly after `after`. */
-  #arm(e: Entry, after: number): void {
-    e.nextAt = (e.schedule as CronSchedule).next(after);
-    this.#wait(e);
-  }
-
-  #wait(e: Entry): void {
-    const delay = Math.min(Math.max(0, (e.nextAt as number) - this.#now()), maxTimeout);
-    e.timer = setTimeout(() => this.#onTimer(e), delay);
-  }
-
-  #onTimer(e: Entry): void {
-    if (!this.#accepting || e.nextAt === undefined) return;
-    const at = e.nextAt;
-    const t = this.#now();
-    // Chained long waits, or a wall clock that moved back: not yet.
-    if (t < at) {
-      this.#wait(e);
-      return;
-    }
+  #tick(e: Entry, at: number): void {
+    const job = e.spec;
     // Arm the next tick first, so the schedule never depends on how long a run takes.
     // Ticks missed while the process was blocked are not replayed.
-    this.#arm(e, Math.max(t, at));
-    if (!e.options.overlap && e.running.size > 0) {
-      e.stats.skipped++;
-      this.#app?.log.warn({ route: e.name, scheduledAt: new Date(at).toISOString() }, "cron tick skipped: the previous run is still going");
+    (job.alarm as Alarm).set((job.schedule as CronSchedule).next(Math.max(this.#now(), at)));
+    if (!job.options.overlap && job.stats.running + job.locking > 0) {
+      job.stats.skipped++;
+      this.#app?.log.warn(
+        { route: job.name, scheduledAt: new Date(at).toISOString() },
+        "cron tick skipped: the previous run is still going",
+      );
       return;
     }
-    const run = this.#run(e, at);
-    e.running.add(run);
-    void run.then(() => e.running.delete(run));
+    const inv = this.#invocation(e, at, "schedule");
+    if (!job.locked) dispatchRun(this.#d as Dispatcher, e, inv, job.stats);
+    else {
+      // Admitted now: a stop that begins while the lock is asked still runs the tick this instance took.
+      job.locking++;
+      (this.#d as Dispatcher).admit();
+      inv.admitted = true;
+      void this.#runLocked(e, at, inv);
+    }
   }
 
-  async #run(e: Entry, at: number): Promise<void> {
-    const app = this.#app as App;
-    const scheduledAt = new Date(at).toISOString();
-    if (e.locked) {
-      // The key names the scheduled time (a whole second of the spec), not the
-      // moment this instance's timer fired, so instances whose clocks differ
-      // still agree on it.
-      const key = `${this.#lockPrefix}${e.name}:${Math.floor(at / 1000)}`;
-      try {
-        const handle = await (this.#lock as DistributedLock).acquire(key, this.#lockTtl);
-        if (handle === undefined) {
-          e.stats.lockedOut++;
-          return;
-        }
-      } catch (err) {
-        e.stats.lockErrors++;
-        app.log.error({ err, route: e.name, scheduledAt }, "cron tick not run: the lock could not be taken");
-        return;
-      }
-      if (!this.#accepting) return;
-    }
-    const input = e.options.input;
-    const ctx = app.context({
-      transport: "cron",
-      route: e.spec,
-      handler: e.handler,
-      request: input === undefined ? {} : structuredClone(input),
-      meta: { spec: e.spec, timezone: e.stats.timezone, scheduledAt, name: e.name },
-    });
-    e.stats.runs++;
+  async #runLocked(e: Entry, at: number, inv: Invocation): Promise<void> {
+    const job = e.spec;
+    // The key names the scheduled time (a whole second of the spec), not the
+    // moment this instance's timer fired, so instances whose clocks differ
+    // still agree on it.
+    const key = `${this.#lockPrefix}${job.name}:${Math.floor(at / 1000)}`;
+    let taken: boolean;
     try {
-      await app.run(e.endpoint as Endpoint, ctx);
+      taken = (await (this.#lock as DistributedLock).acquire(key, this.#lockTtl)) !== undefined;
+      if (!taken) job.stats.lockedOut++;
     } catch (err) {
-      e.stats.failed++;
-      ctx.log.error({ err, scheduledAt }, "cron run failed");
+      taken = false;
+      job.stats.lockErrors++;
+      this.#app?.log.error({ err, route: job.name, scheduledAt: inv.meta?.scheduledAt }, "cron tick not run: the lock could not be taken");
     }
+    job.locking--;
+    if (taken) dispatchRun(this.#d as Dispatcher, e, inv, job.stats);
+    else (this.#d as Dispatcher).release();
+  }
+
+  #invocation(e: Entry | undefined, at: number, trigger: "schedule" | "manual", input?: unknown): Invocation {
+    const job = e?.spec;
+    const request = input !== undefined ? input : job?.options.input === undefined ? {} : structuredClone(job.options.input);
+    const meta = { spec: job?.spec, timezone: job?.stats.timezone, scheduledAt: new Date(at).toISOString(), name: job?.name, trigger };
+    return { request, meta };
   }
 }

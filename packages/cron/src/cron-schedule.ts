@@ -14,7 +14,7 @@ function checkTimezone(timezone: string, route: string): void {
     // Intl knows every IANA zone luxon knows; it throws RangeError otherwise.
     new Intl.DateTimeFormat("en-US", { timeZone: timezone });
   } catch (err) {
-    throw cronError("WEGO_ERR_CRON_TIMEZONE_INVALID", `cron route "${route}": unknown time zone "${timezone}"`, err);
+    throw cronError.with({ cause: err })("WEGO_ERR_CRON_TIMEZONE_INVALID", route, timezone);
   }
 }
 
@@ -30,10 +30,10 @@ export function compileSchedule(spec: string, timezone: string, route: string): 
     time = new CronTime(spec, timezone);
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
-    throw cronError("WEGO_ERR_CRON_SPEC_INVALID", `cron route "${route}": invalid spec "${spec}": ${why}`, err);
+    throw cronError.with({ cause: err })("WEGO_ERR_CRON_SPEC_INVALID", route, spec, why);
   }
   if (typeof time.source !== "string") {
-    throw cronError("WEGO_ERR_CRON_SPEC_INVALID", `cron route "${route}": spec must be a cron expression, got a date`);
+    throw cronError("WEGO_ERR_CRON_SPEC_INVALID", route, spec, "a cron expression is needed, not a date");
   }
   return {
     spec,

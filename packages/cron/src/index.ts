@@ -1,9 +1,12 @@
 /**
  * @module @wego/cron — the cron router: six-field specs with seconds (five
  * accepted), time zones, no overlapping runs, once per tick across instances
- * through a lock.
+ * through a lock, and a run on demand (`runNow`).
  */
-export type { CronErrorReason } from "./cron-errors.js";
+
+/** Options and outcome of `runNow` (the same on every scheduling router). */
+export type { RunNowOptions, RunOutcome } from "@wego/core/transport";
+export { type CronErrorReason, cronError } from "./cron-errors.js";
 export {
   type CronRouteOptions,
   type CronRouter,
