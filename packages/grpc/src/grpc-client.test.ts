@@ -1,5 +1,6 @@
 import net from "node:net";
 import { createApp, WegoError } from "@wego/core";
+import { invoke } from "@wego/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGrpcClient, type GrpcClient } from "./grpc-client.js";
 import { type Seen, startApp } from "./test-helpers.js";
@@ -44,12 +45,25 @@ describe("createGrpcClient", () => {
   it("propagates the calling invocation's request id and deadline", async () => {
     const caller = createApp({ logger: false, config: { env: {}, argv: [] } });
     const deadline = Date.now() + 3000;
-    const ctx = caller.context({ transport: "memory", route: "up", id: "upstream-7", deadline });
-    await client.call("echo", {}, { ctx });
+    await invoke(caller, (ctx) => client.call("echo", {}, { ctx }), undefined, { id: "upstream-7", deadline });
     expect(seen.ctx?.id).toBe("upstream-7");
     expect(seen.ctx?.deadline).toBeGreaterThan(Date.now());
     expect(seen.ctx?.deadline).toBeLessThanOrEqual(deadline + 50);
-    ctx.dispose();
+  });
+
+  // Issue 16 item 7: the gRPC client sent x-request-id only, so a call started a new trace.
+  it("propagates the calling invocation's trace context: the server sees the same trace id", async () => {
+    const caller = createApp({ logger: false, config: { env: {}, argv: [] } });
+    const traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    const meta = { traceparent, tracestate: "vendor=x" };
+    await invoke(caller, (ctx) => client.call("echo", {}, { ctx }), undefined, { id: "traced-1", meta });
+    expect(seen.ctx?.id).toBe("traced-1");
+    expect(seen.ctx?.meta["x-request-id"]).toBe("traced-1");
+    expect(String(seen.ctx?.meta.traceparent).split("-")[1]).toBe("4bf92f3577b34da6a3ce929d0e0e4736");
+    expect(seen.ctx?.meta.tracestate).toBe("vendor=x");
+    // Without a ctx nothing is invented.
+    await client.call("echo", {});
+    expect(seen.ctx?.meta.traceparent).toBeUndefined();
   });
 
   it("retries unavailable with backoff, and gives up after `retries`", async () => {

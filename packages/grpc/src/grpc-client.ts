@@ -1,6 +1,7 @@
 import type http2 from "node:http2";
 import { type Client, createClient } from "@connectrpc/connect";
 import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
+import { context as otelContext, propagation } from "@opentelemetry/api";
 import { type Code, type Context, isCode, WegoError } from "@wego/core";
 import { fromConnectError } from "./code-map.js";
 import { WegoService } from "./gen/wego/v1/wego_pb.js";
@@ -26,7 +27,7 @@ export interface GrpcClientOptions {
 }
 
 export interface GrpcCallOptions {
-  /** Propagate the calling invocation: its request id, its deadline (when tighter) and its cancellation. */
+  /** Propagate the calling invocation: its request id, its trace context (`traceparent`), its deadline (when tighter) and its cancellation. */
   ctx?: Context;
   /** Request id to send; default the ctx's id, else the server generates one. */
   requestId?: string;
@@ -60,7 +61,13 @@ export interface GrpcClient {
  * Create a client of the generic service, over connect-node's gRPC transport
  * (one HTTP/2 connection, multiplexed). Each call has a deadline that covers
  * its retries; only `retryOn` codes are retried, with exponential backoff
- * and jitter, and never past the deadline.
+ * and jitter, and never past the deadline. Called with `{ ctx }` in a
+ * handler, a call carries the invocation's request id, trace context and
+ * deadline.
+ *
+ * @example
+ * const orders = createGrpcClient({ baseUrl: "http://orders:9341" });
+ * const order = await orders.call("order.get", { id }, { ctx });
  */
 export function createGrpcClient(options: GrpcClientOptions): GrpcClient {
   const sessions = new Http2SessionManager(options.baseUrl, { idleConnectionTimeoutMs: 60_000 }, options.nodeOptions);
@@ -110,6 +117,7 @@ export function createGrpcClient(options: GrpcClientOptions): GrpcClient {
     const requestId = call.requestId ?? ctx?.id ?? "";
     const headers: Record<string, string> = { ...options.meta, ...call.meta };
     if (requestId) headers["x-request-id"] = requestId;
+    if (ctx !== undefined) traceHeaders(ctx, headers);
     const body = payload === undefined ? "" : JSON.stringify(payload);
     const retries = call.retries ?? defaultRetries;
     for (let i = 0; ; i++) {
@@ -139,6 +147,24 @@ export function createGrpcClient(options: GrpcClientOptions): GrpcClient {
       sessions.abort();
     },
   };
+}
+
+/**
+ * The calling invocation's trace context, as the HTTP client sends it: the
+ * active span's (the tracing filter makes the invocation's span active, an
+ * OpenTelemetry SDK's propagator writes it), else the `traceparent` and
+ * `tracestate` the invocation itself received, so a trace continues through
+ * this call even without an SDK. Headers set explicitly win.
+ */
+function traceHeaders(ctx: Context, headers: Record<string, string>): void {
+  if (headers.traceparent !== undefined) return;
+  propagation.inject(otelContext.active(), headers);
+  if (headers.traceparent === undefined) {
+    const tp = ctx.meta.traceparent;
+    const ts = ctx.meta.tracestate;
+    if (typeof tp === "string") headers.traceparent = tp;
+    if (typeof ts === "string" && headers.tracestate === undefined) headers.tracestate = ts;
+  }
 }
 
 /** The WegoError a failure envelope describes (wego's default envelope: message, reason, details). */
