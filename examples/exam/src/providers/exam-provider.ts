@@ -65,7 +65,7 @@ export class ExamProvider implements Provider {
         ? filters.create(services.chain(new LoginService(jwt)))
         : () => Promise.reject(new WegoError("permission_denied", "the demo login is off in production (exam.login)")),
     );
-    handler("heartbeat", filters.create(services.chain(new HeartbeatService())));
+    handler("heartbeat", filters.create(services.chain(new HeartbeatService(app))));
     handler("job", filters.create(services.chain(new JobService())));
 
     // What needs Redis or MySQL answers `unavailable` when they were not there at start.

@@ -1,11 +1,11 @@
-import { type App, appOf, type Context, WegoError } from "@wego/core";
+import { type AppView, appOf, type Context, WegoError } from "@wego/core";
 
 /**
  * The app that runs this invocation (what the seed reached through the
  * global `wego`): its ids, cache, config and logger. Every context a router
  * builds knows its app.
  */
-export function appFor(ctx: Context): App {
+export function appFor(ctx: Context): AppView {
   const app = appOf(ctx);
   if (app === undefined) throw new WegoError("internal", "this service needs a context built by an app");
   return app;
