@@ -13,7 +13,7 @@ import { WegoError } from "@wego/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fromConnectError } from "./code-map.js";
 import { WegoService } from "./gen/wego/v1/wego_pb.js";
-import { startApp } from "./test-helpers.js";
+import { grpcJsEcho, startApp } from "./test-helpers.js";
 
 const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
 
@@ -73,15 +73,7 @@ describe("mutual TLS", () => {
   it("serves a client whose certificate the CA signed (connect-es and grpc-js)", async () => {
     expect(await handle({ cert: pem("client"), key: key("client") })).toMatchObject({ code: "ok", data: { one: 1, two: 2 } });
     const js = new grpc.Client(`localhost:${started.router.port}`, grpc.credentials.createSsl(pem("ca"), key("client"), pem("client")));
-    const res = await new Promise<Buffer>((resolve, reject) =>
-      js.makeUnaryRequest(
-        "/wego.testing.v1.EchoService/Echo",
-        (b: Buffer) => b,
-        (b: Buffer) => b,
-        Buffer.from([0x0a, 0x01, 0x78, 0x10, 0x04]), // EchoRequest{msg: "x", n: 4}
-        (err, r) => (err ? reject(err) : resolve(r as Buffer)),
-      ),
-    );
+    const res = await grpcJsEcho(js);
     js.close();
     expect([...res]).toEqual([0x0a, 0x01, 0x78, 0x10, 0x05]);
   });

@@ -11,7 +11,7 @@ import * as grpc from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EchoService } from "./gen/wego/testing/v1/echo_pb.js";
 import { WegoService } from "./gen/wego/v1/wego_pb.js";
-import { startApp } from "./test-helpers.js";
+import { grpcJsEcho, startApp } from "./test-helpers.js";
 
 async function roundTrip(transport: Transport): Promise<void> {
   const r = await createClient(WegoService, transport).handle({ route: "two", payload: '{"n":7}' });
@@ -102,20 +102,10 @@ describe("TLS: ALPN h2 and http/1.1 on one port", () => {
 
   it("serves @grpc/grpc-js with TLS credentials, and refuses cleartext", async () => {
     const client = new grpc.Client(`127.0.0.1:${started.router.port}`, grpc.credentials.createSsl(cert));
-    const call = (c: grpc.Client) =>
-      new Promise<Buffer>((resolve, reject) => {
-        c.makeUnaryRequest(
-          "/wego.testing.v1.EchoService/Echo",
-          (b: Buffer) => b,
-          (b: Buffer) => b,
-          Buffer.from([0x0a, 0x01, 0x78, 0x10, 0x04]), // EchoRequest{msg: "x", n: 4}
-          (err, res) => (err ? reject(err) : resolve(res as Buffer)),
-        );
-      });
-    expect([...(await call(client))]).toEqual([0x0a, 0x01, 0x78, 0x10, 0x05]);
+    expect([...(await grpcJsEcho(client))]).toEqual([0x0a, 0x01, 0x78, 0x10, 0x05]);
     client.close();
     const plain = new grpc.Client(`127.0.0.1:${started.router.port}`, grpc.credentials.createInsecure());
-    await expect(call(plain)).rejects.toMatchObject({ code: grpc.status.UNAVAILABLE });
+    await expect(grpcJsEcho(plain)).rejects.toMatchObject({ code: grpc.status.UNAVAILABLE });
     plain.close();
   });
 });

@@ -1,6 +1,7 @@
 // Shared by this package's tests: an app with a few handlers, a started
 // router on an ephemeral loopback port, and the clients that call it.
 import type http2 from "node:http2";
+import type * as grpc from "@grpc/grpc-js";
 import { type App, type Context, createApp, filters, services, WegoError } from "@wego/core";
 import { EchoService } from "./gen/wego/testing/v1/echo_pb.js";
 import { createGrpcRouter, type GrpcRouter, type GrpcRouterOptions } from "./grpc-router.js";
@@ -118,4 +119,17 @@ export async function slowCall(session: http2.ClientHttp2Session, path: string, 
 /** A POST by hand over node:http2, its whole body at once. */
 export async function wireCall(session: http2.ClientHttp2Session, path: string, body: Buffer, extra: http2.OutgoingHttpHeaders = {}) {
   return (await slowCall(session, path, Buffer.alloc(0), extra)).finish(body);
+}
+
+/** EchoService/Echo of `EchoRequest{msg: "x", n: 4}` through a bare grpc-js client; resolves the response bytes (`{msg: "x", n: 5}` when served). */
+export function grpcJsEcho(client: grpc.Client): Promise<Buffer> {
+  return new Promise<Buffer>((resolve, reject) => {
+    client.makeUnaryRequest(
+      "/wego.testing.v1.EchoService/Echo",
+      (b: Buffer) => b,
+      (b: Buffer) => b,
+      Buffer.from([0x0a, 0x01, 0x78, 0x10, 0x04]),
+      (err, res) => (err ? reject(err) : resolve(res as Buffer)),
+    );
+  });
 }
