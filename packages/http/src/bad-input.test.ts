@@ -68,7 +68,7 @@ describe("bad input: each answered with its documented status and code, and the 
       body: '{"a":',
       status: 400,
       code: "invalid_argument",
-      reason: "WEGO_ERR_HTTP_BODY_INVALID",
+      reason: "WEGO_ERR_INPUT_NOT_JSON",
     },
     {
       name: "wrong content type",
@@ -117,7 +117,7 @@ describe("bad input: each answered with its documented status and code, and the 
       body: '{"a":1,"__proto__":{"polluted":true}}',
       status: 400,
       code: "invalid_argument",
-      reason: "WEGO_ERR_HTTP_BODY_FORBIDDEN_KEY",
+      reason: "WEGO_ERR_INPUT_KEY",
     },
     {
       name: "a \\u-escaped __proto__ payload",
@@ -127,7 +127,7 @@ describe("bad input: each answered with its documented status and code, and the 
       body: '{"\\u005f_proto__":{"polluted":true}}',
       status: 400,
       code: "invalid_argument",
-      reason: "WEGO_ERR_HTTP_BODY_FORBIDDEN_KEY",
+      reason: "WEGO_ERR_INPUT_KEY",
     },
     {
       name: "a constructor.prototype payload",
@@ -137,7 +137,7 @@ describe("bad input: each answered with its documented status and code, and the 
       body: '{"constructor":{"prototype":{"polluted":true}}}',
       status: 400,
       code: "invalid_argument",
-      reason: "WEGO_ERR_HTTP_BODY_FORBIDDEN_KEY",
+      reason: "WEGO_ERR_INPUT_KEY",
     },
     {
       name: "a __proto__ form field",
@@ -147,7 +147,7 @@ describe("bad input: each answered with its documented status and code, and the 
       body: "__proto__=x",
       status: 400,
       code: "invalid_argument",
-      reason: "WEGO_ERR_HTTP_BODY_FORBIDDEN_KEY",
+      reason: "WEGO_ERR_INPUT_KEY",
     },
     { name: "unknown route", method: "GET", path: "/nowhere", status: 404, code: "unimplemented", reason: "WEGO_ERR_HTTP_ROUTE_UNKNOWN" },
     {

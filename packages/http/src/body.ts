@@ -1,6 +1,5 @@
 import { parse as parseQuery } from "node:querystring";
-import sjson from "secure-json-parse";
-import { httpError } from "./errors.js";
+import { type InputLimits, parseJson } from "@wego/core/transport";
 
 /** How a request body is decoded, from its content type. */
 export const BodyKind = { Json: 0, Form: 1, Text: 2, Unsupported: -1 } as const;
@@ -34,43 +33,14 @@ export function bodyKindOf(contentType: string | undefined): BodyKind {
   return BodyKind.Unsupported;
 }
 
-// Text that may hide a prototype-polluting key: `__proto__`, `constructor`,
-// or any \u escape (which can spell either). Only then is the parsed value
-// scanned, so ordinary bodies pay three substring searches (a regex
-// alternation over the same text costs several times more).
-function suspect(text: string): boolean {
-  return text.includes("__proto__") || text.includes("constructor") || text.includes("\\u");
-}
-const scanOptions = { protoAction: "error", constructorAction: "error" } as const;
-
 /**
- * Decode a body read in full. JSON is parsed with JSON.parse and, when the
- * text is suspect, scanned with secure-json-parse: a `__proto__` key or a
- * `constructor.prototype` is refused (400), never merged into anything.
+ * Decode a body read in full. JSON goes through core's `parseJson` (input
+ * limits, depth, forbidden keys: `WEGO_ERR_INPUT_*`, as on every transport).
+ * A form becomes a null-prototype object (node's querystring), whose keys
+ * dispatch inspects; text is passed as is.
  */
-export function decodeBody(kind: BodyKind, buf: Buffer): unknown {
+export function decodeBody(kind: BodyKind, buf: Buffer, limits: InputLimits): unknown {
+  if (kind === BodyKind.Json) return parseJson(buf, limits);
   const text = buf.toString("utf8");
-  if (kind === BodyKind.Json) {
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (err) {
-      throw httpError("WEGO_ERR_HTTP_BODY_INVALID", ["JSON", (err as Error).message]);
-    }
-    if (value !== null && typeof value === "object" && suspect(text)) {
-      try {
-        sjson.scan(value as Record<string, unknown>, scanOptions);
-      } catch {
-        throw httpError("WEGO_ERR_HTTP_BODY_FORBIDDEN_KEY");
-      }
-    }
-    return value;
-  }
-  if (kind === BodyKind.Form) {
-    // node's querystring returns a null-prototype object: `__proto__=x` is an ordinary key there.
-    const form = parseQuery(text) as Record<string, unknown>;
-    if (Object.hasOwn(form, "__proto__")) throw httpError("WEGO_ERR_HTTP_BODY_FORBIDDEN_KEY");
-    return form;
-  }
-  return text;
+  return kind === BodyKind.Form ? parseQuery(text) : text;
 }

@@ -1,11 +1,12 @@
-import type { Code, WegoError } from "@wego/core";
+import type { Code } from "@wego/core";
+import { type CodeMap, defineCodeMap } from "@wego/core/transport";
 
 /**
  * HTTP status for each wego code. `unimplemented` is 501 for a handler that
- * says so; an unknown route is 404 and a wrong method 405 (see
- * {@link reasonStatus}). docs/errors.md carries the same table.
+ * says so; an unknown route is 404 and a wrong method 405 (by reason, below).
+ * docs/errors.md carries the same table (a test keeps them equal).
  */
-export const httpStatusOf: Readonly<Record<Code, number>> = {
+const byCode: Readonly<Record<Code, number>> = {
   cancelled: 499,
   unknown: 500,
   invalid_argument: 400,
@@ -25,61 +26,49 @@ export const httpStatusOf: Readonly<Record<Code, number>> = {
 };
 
 /** Reasons whose status is more precise than their code's. */
-export const reasonStatus: Readonly<Record<string, number>> = {
+const byReason: Readonly<Record<string, number>> = {
   WEGO_ERR_HTTP_ROUTE_UNKNOWN: 404,
   WEGO_ERR_HTTP_METHOD_NOT_ALLOWED: 405,
   WEGO_ERR_HTTP_REQUEST_TIMEOUT: 408,
   WEGO_ERR_HTTP_BODY_TOO_LARGE: 413,
+  WEGO_ERR_INPUT_TOO_LARGE: 413,
   WEGO_ERR_HTTP_MEDIA_TYPE: 415,
   WEGO_ERR_HTTP_HEADERS_TOO_LARGE: 431,
 };
 
-/** The HTTP status a WegoError is answered with. */
-export function statusOf(err: WegoError): number {
-  if (err.reason !== undefined) {
-    const s = reasonStatus[err.reason];
-    if (s !== undefined) return s;
-  }
-  return httpStatusOf[err.code] ?? 500;
-}
+/**
+ * The code for a status from a server that sent no wego envelope: every
+ * 4xx not named reads as `invalid_argument`, every 5xx as `internal`.
+ */
+const fromWire = new Map<number, Code>();
+for (let s = 400; s < 600; s++) fromWire.set(s, s < 500 ? "invalid_argument" : "internal");
+for (const [statuses, code] of [
+  [[400, 413, 415, 422, 431], "invalid_argument"],
+  [[401], "unauthenticated"],
+  [[403], "permission_denied"],
+  [[404], "not_found"],
+  [[405, 501], "unimplemented"],
+  [[408, 504], "deadline_exceeded"],
+  [[409], "aborted"],
+  [[412], "failed_precondition"],
+  [[429], "resource_exhausted"],
+  [[499], "cancelled"],
+  [[502, 503], "unavailable"],
+] as const)
+  for (const s of statuses) fromWire.set(s, code);
 
 /**
- * The wego code for an HTTP status from a server that sent no wego envelope
- * (the client's reverse mapping). 2xx and 3xx have no code.
+ * HTTP's wire for wego's codes: `toWire(err)` is the status an error is
+ * answered with (its reason may refine its code's), `fromWire(status)` the
+ * code a client reads from a status without an envelope.
+ *
+ * @example
+ * httpCodes.toWire(err);     // 404 for a not_found error, 413 for WEGO_ERR_HTTP_BODY_TOO_LARGE
+ * httpCodes.fromWire(503);   // "unavailable"
  */
+export const httpCodes: CodeMap<number> = defineCodeMap<number>({ byCode, byReason, fromWire, fallback: "internal" });
+
+/** @internal For http-client.ts: the code of an error status, none below 400. */
 export function codeOfStatus(status: number): Code | undefined {
-  if (status < 400) return undefined;
-  switch (status) {
-    case 400:
-    case 413:
-    case 415:
-    case 422:
-    case 431:
-      return "invalid_argument";
-    case 401:
-      return "unauthenticated";
-    case 403:
-      return "permission_denied";
-    case 404:
-      return "not_found";
-    case 405:
-    case 501:
-      return "unimplemented";
-    case 408:
-    case 504:
-      return "deadline_exceeded";
-    case 409:
-      return "aborted";
-    case 412:
-      return "failed_precondition";
-    case 429:
-      return "resource_exhausted";
-    case 499:
-      return "cancelled";
-    case 502:
-    case 503:
-      return "unavailable";
-    default:
-      return status < 500 ? "invalid_argument" : "internal";
-  }
+  return status < 400 ? undefined : httpCodes.fromWire(status);
 }

@@ -1,13 +1,38 @@
+import { connect } from "node:net";
 import { type App, createApp } from "@wego/core";
-import { describeRouterConformance } from "@wego/core/testing";
+import { type ConformanceReply, describeRouterConformance } from "@wego/core/testing/conformance";
 import { Pool } from "undici";
 import { expect, it } from "vitest";
 import { createHttpRouter, type HttpRouter } from "./http-router.js";
 
-// Every route is `POST /<handler>` with the input as a JSON body; undici is the client.
+interface Envelope {
+  code: ConformanceReply["code"];
+  data: unknown;
+  message: string;
+  requestId: string;
+  reason?: string;
+  details?: unknown;
+}
+
+const replyOf = (body: Envelope, echoed: unknown): ConformanceReply => {
+  if (echoed !== body.requestId) throw new Error(`x-request-id header ${String(echoed)} differs from the envelope's ${body.requestId}`);
+  return { code: body.code, data: body.data, message: body.message, requestId: body.requestId, reason: body.reason, details: body.details };
+};
+
+// Every route is `POST /<handler>` with the input as a JSON body; undici is the client, a raw socket the slow one.
 describeRouterConformance("http", () => {
   let router: HttpRouter;
   let pool: Pool | undefined;
+  const post = async (route: string, body: string, headers: Record<string, string> = {}): Promise<ConformanceReply> => {
+    pool ??= new Pool(`http://127.0.0.1:${router.port}`, { connections: 4 });
+    const res = await pool.request({
+      method: "POST",
+      path: `/${route}`,
+      headers: { "content-type": "application/json", ...headers },
+      body,
+    });
+    return replyOf((await res.body.json()) as Envelope, res.headers["x-request-id"]);
+  };
   return {
     transport: "http",
     mount(app: App, routes) {
@@ -15,18 +40,43 @@ describeRouterConformance("http", () => {
       for (const r of routes) router.post(`/${r}`, r);
       app.router("http", router);
     },
-    async call(route, input, options) {
-      pool ??= new Pool(`http://127.0.0.1:${router.port}`, { connections: 4 });
-      const res = await pool.request({
-        method: "POST",
-        path: `/${route}`,
-        headers: { "content-type": "application/json", ...(options?.requestId ? { "x-request-id": options.requestId } : {}) },
-        body: JSON.stringify(input),
+    register(route, target) {
+      router.post(`/${route}`, target);
+    },
+    call(route, input, options) {
+      const headers: Record<string, string> = {};
+      if (options?.requestId !== undefined) headers["x-request-id"] = options.requestId;
+      if (options?.timeoutMs !== undefined) headers["x-request-timeout"] = String(options.timeoutMs);
+      return post(route, JSON.stringify(input), headers);
+    },
+    callRaw(route, json) {
+      return post(route, json);
+    },
+    // Headers and the first half of the body now, the rest on finish(), on a connection of its own.
+    async callSlowly(route, input) {
+      const body = Buffer.from(JSON.stringify(input));
+      const half = body.length >> 1;
+      const socket = connect(router.port as number, "127.0.0.1");
+      let text = "";
+      socket.setEncoding("utf8");
+      socket.on("data", (d: string) => {
+        text += d;
       });
-      const body = (await res.body.json()) as { code: never; data: unknown; message: string; requestId: string };
-      const echoed = res.headers["x-request-id"];
-      if (echoed !== body.requestId) throw new Error(`x-request-id header ${String(echoed)} differs from the envelope's ${body.requestId}`);
-      return { code: body.code, data: body.data, message: body.message, requestId: body.requestId };
+      const closed = new Promise<void>((resolve) => socket.on("close", () => resolve()));
+      await new Promise<void>((resolve, reject) => socket.once("connect", resolve).once("error", reject));
+      socket.write(`POST /${route} HTTP/1.1\r\nhost: t\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n`);
+      socket.write(body.subarray(0, half));
+      // Let the server see the headers (and admit the request) before the caller stops the app.
+      await new Promise((r) => setTimeout(r, 50));
+      return {
+        async finish() {
+          socket.end(body.subarray(half));
+          await closed;
+          const [head = "", payload = ""] = text.split("\r\n\r\n");
+          const echoed = /\r\nx-request-id: ([^\r]+)/i.exec(head)?.[1];
+          return replyOf(JSON.parse(payload) as Envelope, echoed);
+        },
+      };
     },
     async close() {
       await pool?.destroy();

@@ -38,16 +38,16 @@ export function createCors(options: CorsOptions): Cors {
   let wildcard = false;
   if (typeof origins === "function") allows = origins;
   else if (Array.isArray(origins)) {
-    if (origins.length === 0) throw httpError("WEGO_ERR_HTTP_CONFIG", ["cors.origins", "must list at least one origin"]);
+    if (origins.length === 0) throw httpError("WEGO_ERR_HTTP_CONFIG", "cors.origins", "must list at least one origin");
     wildcard = origins.includes("*");
     if (wildcard && credentials) {
-      throw httpError("WEGO_ERR_HTTP_CONFIG", ["cors.origins", 'must not be "*" when cors.credentials is true; list the origins']);
+      throw httpError("WEGO_ERR_HTTP_CONFIG", "cors.origins", 'must not be "*" when cors.credentials is true; list the origins');
     }
     const exact = new Set(origins.filter((o): o is string => typeof o === "string"));
     const patterns = origins.filter((o): o is RegExp => o instanceof RegExp);
     for (const o of origins) {
       if (typeof o !== "string" && !(o instanceof RegExp))
-        throw httpError("WEGO_ERR_HTTP_CONFIG", ["cors.origins", "must hold strings or RegExps"]);
+        throw httpError("WEGO_ERR_HTTP_CONFIG", "cors.origins", "must hold strings or RegExps");
     }
     // A RegExp must match the whole origin: /example\.com/ must not admit https://evil-example.com.
     const whole = (rx: RegExp, origin: string): boolean => {
@@ -56,7 +56,7 @@ export function createCors(options: CorsOptions): Cors {
       return m !== null && m.index === 0 && m[0] === origin;
     };
     allows = (origin) => exact.has(origin) || patterns.some((rx) => whole(rx, origin));
-  } else throw httpError("WEGO_ERR_HTTP_CONFIG", ["cors.origins", "must be an array or a function"]);
+  } else throw httpError("WEGO_ERR_HTTP_CONFIG", "cors.origins", "must be an array or a function");
 
   const methods = (options.methods ?? ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]).join(", ");
   const allowHeaders = (options.headers ?? ["content-type", "authorization", "x-request-id", "traceparent", "tracestate"]).join(", ");

@@ -15,7 +15,7 @@ import sjson from "secure-json-parse";
 import type { Pool } from "undici";
 import { type Balancer, createBalancer, type Upstream } from "./balancer.js";
 import { codeOfStatus } from "./code-map.js";
-import { httpError } from "./errors.js";
+import { httpErrorOf as httpError } from "./errors.js";
 
 const requireHere = createRequire(import.meta.url);
 /**

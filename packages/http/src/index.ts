@@ -3,9 +3,9 @@
  * routing, envelope, status mapping, health/readiness/metrics, graceful stop)
  * and an HTTP client on undici (pooling, retries, balancing, circuit breaker).
  */
-export { codeOfStatus, httpStatusOf, statusOf } from "./code-map.js";
+export { httpCodes } from "./code-map.js";
 export type { CorsOptions } from "./cors.js";
-export { type HttpReason, httpCatalogue } from "./errors.js";
+export { type HttpReason, httpCatalogue, httpError } from "./errors.js";
 export {
   createHttpClient,
   type HttpClient,
@@ -14,6 +14,6 @@ export {
   type HttpResponse,
   retryAfterMs,
 } from "./http-client.js";
-export { createHttpRouter, HTTP_METHODS, type HttpMethod, type HttpRouter, type RouteTarget } from "./http-router.js";
+export { createHttpRouter, type HttpRouter, type RouteTarget } from "./http-router.js";
 export type { HttpRouterOptions } from "./options.js";
-export { isValidRequestId } from "./request-id.js";
+export { HTTP_METHODS, type HttpMethod } from "./route-spec.js";

@@ -71,7 +71,7 @@ export interface ResolvedOptions {
 }
 
 function nonNegative(name: string, value: number): number {
-  if (!Number.isFinite(value) || value < 0) throw httpError("WEGO_ERR_HTTP_CONFIG", [name, `must be a non-negative number, got ${value}`]);
+  if (!Number.isFinite(value) || value < 0) throw httpError("WEGO_ERR_HTTP_CONFIG", name, `must be a non-negative number, got ${value}`);
   return value;
 }
 
@@ -80,7 +80,7 @@ function path(app: App, name: "health" | "ready" | "metrics", option: string | f
   if (value === false || value === "false" || value === "") return undefined;
   if (value === true || value === "true") return fallback;
   if (typeof value !== "string" || !value.startsWith("/"))
-    throw httpError("WEGO_ERR_HTTP_CONFIG", [name, `must be a path starting with "/" or false, got ${String(value)}`]);
+    throw httpError("WEGO_ERR_HTTP_CONFIG", name, `must be a path starting with "/" or false, got ${String(value)}`);
   return value;
 }
 
@@ -99,11 +99,11 @@ export function resolveOptions(app: App, o: HttpRouterOptions): ResolvedOptions 
   const headersTimeout = nonNegative("headersTimeout", o.headersTimeout ?? cfg("headersTimeout", 10_000));
   const requestTimeout = nonNegative("requestTimeout", o.requestTimeout ?? cfg("requestTimeout", 30_000));
   if (requestTimeout !== 0 && headersTimeout > requestTimeout) {
-    throw httpError("WEGO_ERR_HTTP_CONFIG", ["headersTimeout", `(${headersTimeout}) must not exceed requestTimeout (${requestTimeout})`]);
+    throw httpError("WEGO_ERR_HTTP_CONFIG", "headersTimeout", `(${headersTimeout}) must not exceed requestTimeout (${requestTimeout})`);
   }
   const port = o.port ?? cfg("port", 8341);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw httpError("WEGO_ERR_HTTP_CONFIG", ["port", `must be an integer 0-65535, got ${port}`]);
+    throw httpError("WEGO_ERR_HTTP_CONFIG", "port", `must be an integer 0-65535, got ${port}`);
   const maxHeaderSize = o.maxHeaderSize ?? (app.config.has("http.maxHeaderSize") ? cfg("maxHeaderSize", 16_384) : undefined);
   return {
     port,

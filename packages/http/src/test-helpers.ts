@@ -1,4 +1,5 @@
 // Shared by this package's tests: an app with an HTTP router on an ephemeral port, and an undici caller.
+import { connect } from "node:net";
 import { type App, type AppOptions, createApp } from "@wego/core";
 import { Agent, request } from "undici";
 import { afterEach } from "vitest";
@@ -78,3 +79,32 @@ export async function call(
 
 /** JSON request headers. */
 export const jsonHeaders = { "content-type": "application/json" };
+
+/** A raw TCP client (pipelining, partial heads and bodies): what it wrote goes out as is, what the server sends is kept. */
+export interface RawClient {
+  write(data: string | Buffer): void;
+  /** Half-close after `data`: the server sees the end of the request stream. */
+  end(data?: string | Buffer): void;
+  /** Everything received so far. */
+  text(): string;
+  /** Resolves when the server has closed the connection. */
+  ended: Promise<void>;
+}
+
+/** Connect a {@link RawClient} to `port` on 127.0.0.1. */
+export function rawClient(port: number): RawClient {
+  const socket = connect(port, "127.0.0.1");
+  let text = "";
+  socket.setEncoding("utf8");
+  socket.on("data", (d: string) => {
+    text += d;
+  });
+  socket.on("error", () => {});
+  const ended = new Promise<void>((r) => socket.on("close", () => r()));
+  return {
+    write: (data) => void socket.write(data),
+    end: (data) => void (data === undefined ? socket.end() : socket.end(data)),
+    text: () => text,
+    ended,
+  };
+}
