@@ -10,9 +10,11 @@ const packages = fileURLToPath(new URL("../../../", import.meta.url));
 
 registerHooks({
   resolve(specifier, context, next) {
-    const wego = /^@wego\/([a-z-]+)(\/testing)?$/.exec(specifier);
+    // Subpaths too (`@wego/core/transport`…): one resolved to dist beside a root from sources would be a second copy of core.
+    const wego = /^@wego\/([a-z-]+)(?:\/(testing|transport|testing\/conformance))?$/.exec(specifier);
     if (wego) {
-      const file = `${packages}${wego[1]}/src/${wego[2] ? "testing/index.ts" : "index.ts"}`;
+      const sub = { testing: "testing/index.ts", transport: "transport/index.ts", "testing/conformance": "testing/conformance.ts" };
+      const file = `${packages}${wego[1]}/src/${wego[2] ? sub[wego[2]] : "index.ts"}`;
       return { url: pathToFileURL(file).href, shortCircuit: true, format: "module-typescript" };
     }
     if (specifier.startsWith(".") && specifier.endsWith(".js") && context.parentURL?.endsWith(".ts")) {
