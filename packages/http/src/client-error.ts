@@ -1,5 +1,6 @@
 import { type ServerResponse, STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
+import { finished } from "node:stream";
 import type { WegoError } from "@wego/core";
 import type { Dispatcher } from "@wego/core/transport";
 import { httpCodes } from "./code-map.js";
@@ -13,6 +14,11 @@ type ClientSocket = Socket & { [kRefusing]?: boolean; _httpMessage?: ServerRespo
  * Errors node raises before a request exists (a malformed or slow head,
  * oversized headers): answered with the envelope and the status node would
  * use, then the connection is closed; the server keeps serving others.
+ *
+ * When the broken request was pipelined behind requests already handed to
+ * handlers, their answers are written first, in order, and the refusal
+ * after them: a client must not retry a request whose handler ran because
+ * its answer was lost behind the 400.
  */
 export function answerClientError(d: Dispatcher, err: NodeJS.ErrnoException, socket: Socket): void {
   const s = socket as ClientSocket;
@@ -27,7 +33,14 @@ export function answerClientError(d: Dispatcher, err: NodeJS.ErrnoException, soc
   if (err.code === "ERR_HTTP_REQUEST_TIMEOUT") e = httpError("WEGO_ERR_HTTP_REQUEST_TIMEOUT");
   else if (err.code === "HPE_HEADER_OVERFLOW") e = httpError("WEGO_ERR_HTTP_HEADERS_TOO_LARGE");
   else e = httpError("WEGO_ERR_HTTP_BAD_REQUEST", err.code ?? err.message);
-  refuse(d, s, e);
+  afterPendingAnswers(s, () => refuse(d, s, e));
+}
+
+/** Run `then` once every response already queued on the connection has been written (node writes them in order). */
+function afterPendingAnswers(socket: ClientSocket, then: () => void): void {
+  const pending = socket._httpMessage;
+  if (pending === undefined || pending === null || pending.writableFinished) then();
+  else finished(pending, () => afterPendingAnswers(socket, then));
 }
 
 function refuse(d: Dispatcher, socket: ClientSocket, e: WegoError): void {

@@ -32,6 +32,7 @@ describe("code map", () => {
     expect(httpCodes.toWire(httpError("WEGO_ERR_HTTP_BODY_TOO_LARGE", 1))).toBe(413);
     expect(httpCodes.toWire(httpError("WEGO_ERR_HTTP_METHOD_NOT_ALLOWED"))).toBe(405);
     expect(httpCodes.toWire(httpError("WEGO_ERR_HTTP_ROUTE_UNKNOWN"))).toBe(404);
+    expect(httpCodes.toWire(httpError("WEGO_ERR_HTTP_HOST_MISSING"))).toBe(400);
     expect(httpCodes.toWire("unimplemented")).toBe(501);
   });
 

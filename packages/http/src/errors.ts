@@ -15,6 +15,7 @@ export const httpCatalogue = {
   WEGO_ERR_HTTP_METHOD_NOT_ALLOWED: { code: "unimplemented", message: "method %s is not allowed on %s (allowed: %s)" },
   WEGO_ERR_HTTP_BAD_URL: { code: "invalid_argument", message: "the request URL cannot be decoded" },
   WEGO_ERR_HTTP_BAD_REQUEST: { code: "invalid_argument", message: "malformed HTTP request (%s)" },
+  WEGO_ERR_HTTP_HOST_MISSING: { code: "invalid_argument", message: "an HTTP/1.1 request must carry a Host header" },
   WEGO_ERR_HTTP_HEADERS_TOO_LARGE: { code: "invalid_argument", message: "request headers are larger than the server accepts" },
   WEGO_ERR_HTTP_REQUEST_TIMEOUT: { code: "deadline_exceeded", message: "the request was not received in time" },
   WEGO_ERR_HTTP_BODY_TOO_LARGE: { code: "invalid_argument", message: "request body is larger than %s bytes" },

@@ -182,9 +182,16 @@ export function createRequestPath(app: App, d: Dispatcher, opts: ResolvedOptions
       requestTimeout: opts.requestTimeout,
       keepAliveTimeout: opts.keepAliveTimeout,
       connectionsCheckingInterval: opts.connectionsCheckingInterval,
+      // Node's own refusal is a bare 400 without envelope or request id: the check is below.
+      requireHostHeader: false,
       ...(opts.maxHeaderSize === undefined ? {} : { maxHeaderSize: opts.maxHeaderSize }),
     },
     (req, res) => {
+      if (req.headers.host === undefined && req.httpVersionMinor === 1 && req.httpVersionMajor === 1) {
+        // RFC 9112 §3.2: a server must answer 400 to an HTTP/1.1 request without Host.
+        refuse(req, res, httpError("WEGO_ERR_HTTP_HOST_MISSING"), ["connection", "close"]);
+        return;
+      }
       if (cors !== undefined && req.method === "OPTIONS" && req.headers["access-control-request-method"] !== undefined) {
         preflight(req, res);
         return;
