@@ -46,6 +46,7 @@ function toDeadLetter(job: Job): DeadLetter {
   };
 }
 
+/** The dead letters of `queue` (its failed set); a producer has them as `producer.deadLetters`. */
 export function createDeadLetters(queue: Queue): DeadLetters {
   const failedJob = async (id: string): Promise<Job | undefined> => {
     const job = await queue.getJob(id);

@@ -10,6 +10,7 @@ import { jobMetaKeys } from "./job-meta.js";
 import type { RoutesOf } from "./queue-router.js";
 import { StoredJob, StoredJobQueue } from "./stored-job.js";
 
+/** Options of one push: scheduling, retries, idempotency, and what the job carries of its caller (request id, deadline, trace). */
 export interface PushOptions {
   /** Run no earlier than this many ms from now. */
   delay?: number;
@@ -38,6 +39,7 @@ export interface PushOptions {
   ctx?: Context;
 }
 
+/** Options of {@link createQueueProducer}: where the queue lives and the defaults of its jobs. */
 export interface QueueProducerOptions {
   /** Redis URL, BullMQ/ioredis options or client; default config `queue.url`, `redis.url`… of `app`, else 127.0.0.1:6379. */
   connection?: QueueConnection;

@@ -7,6 +7,7 @@ import { queueError } from "./errors.js";
 import { deadlineOf, metaOf, requestIdOf } from "./job-meta.js";
 import { dataErrorOf, QueueWorker } from "./queue-worker.js";
 
+/** Options of {@link createQueueRouter}; the config keys named below fill what they leave out. */
 export interface QueueRouterOptions {
   /** Redis URL, BullMQ/ioredis options or client; default config `queue.url`, `redis.url`, `redis.host`/`port`, 127.0.0.1:6379. */
   connection?: QueueConnection;
