@@ -9,6 +9,7 @@ export interface AttachTarget {
   readonly server?: Server | undefined;
 }
 
+/** Options of {@link createWsRouter}: each wins over its config key (`ws.*`), which wins over the default. */
 export interface WsRouterOptions {
   /** Own port (config `ws.port`, default 8342). Ignored with `attach`. */
   port?: number;

@@ -19,6 +19,7 @@ import { mountUpgrade, pathOf, refuseUpgrade } from "./upgrade-dispatch.js";
 
 export type { AttachTarget, WsRouterOptions } from "./options.js";
 
+/** The WebSocket router: routes for frames, the push API, and its connections. */
 export interface WsRouter extends Router {
   /**
    * Map a frame's `route` to a handler: a registered handler's name, a typed
