@@ -10,6 +10,7 @@ import { grpcError } from "./grpc-errors.js";
 import { isPlainGrpc, refuseGrpc, serveGrpcUnary, type UnaryLimits } from "./grpc-unary.js";
 import { type ServeOptions, serveUniversal } from "./stream-adapter.js";
 
+/** The two entry points `listen` feeds: every HTTP/2 stream and every HTTP/1.1 request. */
 export interface Dispatch {
   onStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void;
   onRequest(req: IncomingMessage, res: ServerResponse): void;
@@ -17,10 +18,12 @@ export interface Dispatch {
 
 /**
  * Where each call goes: a plain gRPC unary call of a known method takes the
- * lean path; an unknown gRPC method is UNIMPLEMENTED at once; everything else
- * (gRPC-Web, Connect, compressed or streaming gRPC, HTTP/1.1) goes to
- * connect's handler for its path. CORS, when configured, answers preflights
- * and decorates the browser protocols' responses.
+ * lean path; an unknown gRPC method is UNIMPLEMENTED at once (refused through
+ * the dispatcher); everything else (gRPC-Web, Connect, compressed, `+json` or
+ * streaming gRPC, HTTP/1.1) goes to connect's handler for its path. Both
+ * paths admit a call to the dispatcher when its headers arrive, so the drain
+ * serves it. CORS, when configured, answers preflights and decorates the
+ * browser protocols' responses.
  */
 export function createDispatch(
   unary: ReadonlyMap<string, UnaryBinding>,

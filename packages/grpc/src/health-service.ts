@@ -22,19 +22,21 @@ export interface HealthOptions {
   stopping: AbortSignal;
 }
 
-/**
- * The standard `grpc.health.v1.Health`, driven by `app.readiness()`: SERVING
- * while the app runs and every readiness check passes, NOT_SERVING while it
- * starts, drains or a check fails. `services` are the names a client may ask
- * about; "" is the whole server; other names are NOT_FOUND (Check) or
- * SERVICE_UNKNOWN (Watch), as the protocol says.
- */
+/** The health service's methods: Check and List as unary bindings (both protocol paths), Watch as a connect implementation. */
 export interface HealthBindings {
   check: UnaryBinding<typeof Health.method.check.input, typeof Health.method.check.output>;
   list: UnaryBinding<typeof Health.method.list.input, typeof Health.method.list.output>;
   watch: ServiceImpl<typeof Health>["watch"];
 }
 
+/**
+ * The standard `grpc.health.v1.Health`, driven by `app.readiness()`: SERVING
+ * while the app runs and every readiness check passes, NOT_SERVING while it
+ * starts, drains or a check fails. `services` are the names a client may ask
+ * about; "" is the whole server; other names are NOT_FOUND (Check) or
+ * SERVICE_UNKNOWN (Watch), as the protocol says. Probes are answered by the
+ * router, not dispatched: they are not invocations.
+ */
 export function healthService(app: App, d: Dispatcher, services: ReadonlySet<string>, options: HealthOptions): HealthBindings {
   const ready = async (): Promise<boolean> => !options.stopping.aborted && (await app.readiness()).ready;
   const known = (service: string): boolean => service === "" || services.has(service);
