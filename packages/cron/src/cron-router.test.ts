@@ -1,6 +1,8 @@
 import type { DistributedLock } from "@wego/core";
 import { type App, type Context, createApp, WegoError } from "@wego/core";
+import { catalogueCodes, documentedReasons } from "@wego/core/testing";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { cronError } from "./cron-errors.js";
 import { type CronRouter, type CronRouterOptions, createCronRouter } from "./cron-router.js";
 import { createMemoryLock } from "./memory-lock.js";
 
@@ -406,4 +408,8 @@ describe("cron router: once per tick across instances", () => {
     expect(runs).toBe(1);
     expect(lock.size).toBe(0);
   });
+});
+
+it("documents every cron error in docs/errors.md with its code, and nothing else", () => {
+  expect(documentedReasons("cron")).toEqual(catalogueCodes(cronError.table));
 });

@@ -1,6 +1,8 @@
 import { type App, type Context, createApp, WegoError } from "@wego/core";
+import { catalogueCodes, documentedReasons } from "@wego/core/testing";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { parseDuration } from "./duration.js";
+import { timerError } from "./timer-errors.js";
 import { createTimerRouter, type TimerRouter, type TimerRouterOptions } from "./timer-router.js";
 
 const t0 = Date.parse("2026-03-02T00:00:00.000Z");
@@ -302,4 +304,8 @@ describe("timer router: stop", () => {
     expect(app.state).toBe("stopped");
     expect(signal?.aborted).toBe(true);
   });
+});
+
+it("documents every timer error in docs/errors.md with its code, and nothing else", () => {
+  expect(documentedReasons("timer")).toEqual(catalogueCodes(timerError.table));
 });
