@@ -1,15 +1,16 @@
-import { type Catalogue, catalogueError, type WegoError } from "@wego/core";
+import { defineErrors } from "@wego/core/transport";
 
-/** Errors of the command router; each reason is listed in docs/errors.md (package `cli`). */
-const reasons = {
-  WEGO_ERR_CLI_USAGE: { code: "invalid_argument", message: "%s" },
-  WEGO_ERR_CLI_INPUT_INVALID: { code: "invalid_argument", message: "%s" },
-  WEGO_ERR_CLI_ROUTE_UNKNOWN: { code: "unimplemented", message: "%s" },
-  WEGO_ERR_CLI_ROUTE_DUPLICATE: { code: "already_exists", message: "%s" },
-} as const satisfies Catalogue;
+/**
+ * The command router's errors; each reason is listed in docs/errors.md
+ * (package `cli`, kept equal by cli-errors.test.ts). Input that is not JSON,
+ * too deep or holds a forbidden key fails with core's `WEGO_ERR_INPUT_*`;
+ * late and duplicate routes with `WEGO_ERR_ROUTE_LATE` / `WEGO_ERR_ROUTE_DUPLICATE`.
+ */
+export const cliError = defineErrors({
+  WEGO_ERR_CLI_USAGE: { code: "invalid_argument", message: "cannot read the command line: %s" },
+  WEGO_ERR_CLI_ROUTE_UNKNOWN: { code: "unimplemented", message: 'no command route "%s" (known: %s)' },
+  WEGO_ERR_CLI_NOT_STARTED: { code: "failed_precondition", message: "the command router is not started: exec() needs a started app" },
+});
 
-export type CliErrorReason = keyof typeof reasons;
-
-export function cliError(reason: CliErrorReason, message: string, cause?: unknown): WegoError {
-  return catalogueError(reasons, reason, [message], cause === undefined ? {} : { cause });
-}
+/** The reasons {@link cliError} builds. */
+export type CliErrorReason = keyof typeof cliError.table;

@@ -35,6 +35,7 @@ async function setup(
   a.handler("exam.crash", async () => {
     throw new Error("db password is hunter2");
   });
+  a.handler("exam.wait", (ctx) => new Promise((_, reject) => ctx.signal.addEventListener("abort", () => reject(ctx.signal.reason))));
   const router = createCliRouter(options);
   for (const name of a.handlers()) router.route(name, name);
   a.router("command", router);
@@ -99,7 +100,7 @@ describe("cli router: exec", () => {
     const c = capture();
     expect(await router.exec(["run", "exam.nope"], c)).toBe(10);
     expect(JSON.parse(c.io.out)).toMatchObject({ code: "unimplemented", reason: "WEGO_ERR_CLI_ROUTE_UNKNOWN" });
-    expect(c.io.err).toMatch(/no command route "exam.nope" \(known: exam.one, exam.missing, exam.auth, exam.crash\)/);
+    expect(c.io.err).toMatch(/no command route "exam.nope" \(known: exam.one, exam.missing, exam.auth, exam.crash, exam.wait\)/);
     expect(c.io.err).toContain("--list");
   });
 
@@ -133,7 +134,7 @@ describe("cli router: exec", () => {
     expect(JSON.parse(empty.io.out).data).toEqual({ got: {} });
     const bad = capture();
     expect(await router.exec(["run", "exam.one", "-"], { ...bad, stdin: Readable.from(["nope"]) })).toBe(2);
-    expect(JSON.parse(bad.io.out).reason).toBe("WEGO_ERR_CLI_INPUT_INVALID");
+    expect(JSON.parse(bad.io.out).reason).toBe("WEGO_ERR_INPUT_NOT_JSON");
   });
 
   it("lists every route of the app: JSON in a pipe, a table on a terminal", async () => {
@@ -155,9 +156,27 @@ describe("cli router: exec", () => {
     expect(await router.exec(["--help"], c)).toBe(0);
     expect(c.io.out).toContain("Usage: clitest --server command <command>");
     expect(c.io.out).toContain("--cmd <route> [--args <json | ->]");
-    expect(c.io.out).toContain("Command routes: exam.one, exam.missing, exam.auth, exam.crash");
+    expect(c.io.out).toContain("Command routes: exam.one, exam.missing, exam.auth, exam.crash, exam.wait");
     expect(c.io.out).toContain("0 ok, 1 internal, 2 invalid_argument, 3 not_found");
     expect(c.io.out).toContain("130 cancelled");
+  });
+});
+
+describe("cli router: deadline and state", () => {
+  it("ends a command at its --timeout with deadline_exceeded (exit 4), aborting the handler", async () => {
+    const { router } = await setup();
+    const c = capture();
+    const started = Date.now();
+    expect(await router.exec(["--timeout", "100", "--request-id", "t-1", "run", "exam.wait"], c)).toBe(4);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(JSON.parse(c.io.out)).toMatchObject({ code: "deadline_exceeded", requestId: "t-1" });
+  });
+
+  it("rejects exec before start, and a route added after start", async () => {
+    const router = createCliRouter({ autorun: false, stdin: null }).route("exam.one", "exam.one");
+    await expect(router.exec(["run", "exam.one"], capture())).rejects.toMatchObject({ reason: "WEGO_ERR_CLI_NOT_STARTED" });
+    const { router: started } = await setup();
+    expect(() => started.route("exam.late", "exam.one")).toThrow(expect.objectContaining({ reason: "WEGO_ERR_ROUTE_LATE" }));
   });
 });
 

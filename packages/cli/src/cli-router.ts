@@ -1,18 +1,18 @@
 import { fstatSync } from "node:fs";
+import { type App, type Code, type RouteInfo, type Router, type StopOptions, WegoError } from "@wego/core";
 import {
-  type App,
-  type Code,
-  type Endpoint,
-  frameworkError,
-  type RouteInfo,
-  type Router,
-  type StopOptions,
-  targetName,
-  WegoError,
-} from "@wego/core";
+  type Answer,
+  type CodeMap,
+  createDispatcher,
+  createRouteTable,
+  type Dispatcher,
+  type Invocation,
+  parseJson,
+  type RouteTarget,
+} from "@wego/core/transport";
 import { cliError } from "./cli-errors.js";
-import { exitCodeOf, exitCodes } from "./code-map.js";
-import { type CommandLine, mergeFlags, parseCommandLine, parseJsonInput } from "./command-line.js";
+import { exitCodeMap, exitCodes } from "./code-map.js";
+import { type CommandLine, mergeFlags, parseCommandLine } from "./command-line.js";
 
 /** Where a command reads and writes. */
 export interface CliIo {
@@ -50,12 +50,18 @@ export interface CliRouterOptions extends Partial<CliIo> {
 }
 
 export interface CliRouter extends Router {
-  /** Expose `target` (a handler name or endpoint) as the command route `name` (`"exam.one"`). */
-  route(name: string, target: string | Endpoint): this;
+  /**
+   * Expose `target` (a handler name, a typed handler or an endpoint) as the
+   * command route `name` (`"exam.one"`). A name taken throws
+   * `WEGO_ERR_ROUTE_DUPLICATE`, a route added after start `WEGO_ERR_ROUTE_LATE`.
+   */
+  route(name: string, target: RouteTarget): this;
   /**
    * Run one command line against the started app: print the envelope (or the
-   * listing, or help) and resolve the exit code. Rejects only before start.
-   * Does not stop the app.
+   * listing, or help) and resolve the exit code. One dispatch per command
+   * (the same path as every transport: request id, input hygiene, deadline,
+   * drain). Rejects only before start (`WEGO_ERR_CLI_NOT_STARTED`). Does not
+   * stop the app.
    */
   exec(argv: readonly string[], io?: Partial<CliIo>): Promise<number>;
   /** With autorun: the exit code, once the command ran and the app stopped. */
@@ -122,47 +128,37 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
 
 const usageHint = "Run with --help for usage.";
 
-interface Entry {
-  target: string | Endpoint;
-  handler: string;
-  endpoint: Endpoint | undefined;
-}
-
 class CliRouterImpl implements CliRouter {
   readonly #options: CliRouterOptions;
-  readonly #entries = new Map<string, Entry>();
-  readonly #running = new Set<Promise<number>>();
+  readonly #table = createRouteTable("cli");
+  readonly #codes: CodeMap<number>;
   #app: App | undefined;
-  #accepting = false;
+  #d: Dispatcher | undefined;
   #pending: NodeJS.Immediate | undefined;
   #resolveDone!: (code: number) => void;
   readonly done: Promise<number>;
 
   constructor(options: CliRouterOptions) {
     this.#options = options;
+    this.#codes = exitCodeMap(options.exitCodes);
     this.done = new Promise((resolve) => {
       this.#resolveDone = resolve;
     });
   }
 
-  route(name: string, target: string | Endpoint): this {
-    if (this.#entries.has(name)) throw cliError("WEGO_ERR_CLI_ROUTE_DUPLICATE", `command route "${name}" is registered twice`);
-    this.#entries.set(name, { target, handler: typeof target === "string" ? target : "", endpoint: undefined });
+  route(name: string, target: RouteTarget): this {
+    this.#table.add(name, target, undefined);
     return this;
   }
 
   routes(): RouteInfo[] {
-    return [...this.#entries].map(([route, e]) => ({ route, handler: e.handler || targetName(e.target) }));
+    return this.#table.routes();
   }
 
   start(app: App): void {
-    for (const [name, e] of this.#entries) {
-      const resolved = app.resolve(e.target, name);
-      e.handler = resolved.name;
-      e.endpoint = resolved.endpoint;
-    }
+    this.#table.start(app);
     this.#app = app;
-    this.#accepting = true;
+    this.#d = createDispatcher(app, { transport: "cli" });
     if (this.#options.autorun === false) return;
     // After start returns: the app finishes starting, then the command runs and stops it.
     this.#pending = setImmediate(() => {
@@ -172,36 +168,29 @@ class CliRouterImpl implements CliRouter {
   }
 
   async stop({ signal }: StopOptions): Promise<void> {
-    this.#accepting = false;
     if (this.#pending !== undefined) {
       // Stopped before the command began (another router failed to start): run nothing.
       clearImmediate(this.#pending);
       this.#pending = undefined;
       this.#resolveDone(exitCodes.unavailable);
     }
-    if (this.#running.size === 0) return;
-    await new Promise<void>((resolve) => {
-      if (signal.aborted) return resolve();
-      signal.addEventListener("abort", () => resolve(), { once: true });
-      void Promise.all(this.#running).then(() => resolve());
-    });
+    // A command whose input was still being read when stop began was admitted: it runs.
+    await this.#d?.drain(signal);
   }
 
   exec(argv: readonly string[], io: Partial<CliIo> = {}): Promise<number> {
-    if (this.#app === undefined)
-      return Promise.reject(frameworkError("WEGO_ERR_APP_STATE", "not started", "exec() needs a started router"));
+    const d = this.#d;
+    if (d === undefined) return Promise.reject(cliError("WEGO_ERR_CLI_NOT_STARTED"));
     const full: CliIo = {
       stdin: io.stdin !== undefined ? io.stdin : this.#options.stdin !== undefined ? this.#options.stdin : process.stdin,
       stdout: io.stdout ?? this.#options.stdout ?? process.stdout,
       stderr: io.stderr ?? this.#options.stderr ?? process.stderr,
     };
-    const run = this.#exec(argv, full).catch((err: unknown) => {
+    return this.#exec(d, argv, full).catch((err: unknown) => {
       // Only a broken output stream gets here; nothing left to print to.
       this.#app?.log.error({ err }, "command failed to write its result");
       return exitCodes.internal;
     });
-    this.#running.add(run);
-    return run.finally(() => this.#running.delete(run));
   }
 
   async #autorun(app: App): Promise<void> {
@@ -223,88 +212,93 @@ class CliRouterImpl implements CliRouter {
     if (after > 0) setTimeout(() => process.exit(code), after).unref();
   }
 
-  async #exec(argv: readonly string[], io: CliIo): Promise<number> {
-    const app = this.#app as App;
+  /** Everything up to the first await runs when exec() is called: a command is admitted before stop can begin. */
+  async #exec(d: Dispatcher, argv: readonly string[], io: CliIo): Promise<number> {
     let line: CommandLine;
     try {
-      line = parseCommandLine(argv);
+      line = parseCommandLine(argv, d.limits);
     } catch (err) {
-      return this.#fail(app, io, WegoError.from(err), undefined, undefined, usageHint);
+      return this.#refuse(d, io, WegoError.from(err), {}, "", usageHint);
     }
+    const inv: Invocation = { id: line.requestId };
+    if (line.timeoutMs !== undefined) inv.deadline = Date.now() + line.timeoutMs;
     if (line.action === "help") {
-      io.stdout.write(this.#help(app));
+      io.stdout.write(this.#help());
       return 0;
     }
     if (line.action === "list") {
-      this.#list(app, io, line);
+      this.#list(io, line);
       return 0;
     }
     if (line.action === "none") {
       const err = cliError("WEGO_ERR_CLI_USAGE", "no command given: use run <route>, --cmd <route>, --list or --help");
-      return this.#fail(app, io, err, line, undefined, usageHint);
+      return this.#refuse(d, io, err, inv, "", usageHint, line);
     }
     const route = line.route as string;
-    const entry = this.#entries.get(route);
+    const entry = this.#table.get(route);
     if (entry === undefined) {
-      const known = [...this.#entries.keys()].join(", ") || "none";
-      const err = cliError("WEGO_ERR_CLI_ROUTE_UNKNOWN", `no command route "${route}" (known: ${known})`);
-      return this.#fail(app, io, err, line, route, "--list shows every route.");
+      const err = cliError(
+        "WEGO_ERR_CLI_ROUTE_UNKNOWN",
+        route,
+        this.#table
+          .entries()
+          .map((e) => e.key)
+          .join(", ") || "none",
+      );
+      return this.#refuse(d, io, err, inv, route, "--list shows every route.", line);
     }
-    if (!this.#accepting) return this.#fail(app, io, frameworkError("WEGO_ERR_APP_STOPPING"), line, route);
-    let input: unknown;
+    const answer = (resolve: (code: number) => void) => this.#answer(d, io, line, resolve);
+    // Stopping: dispatch refuses it (unavailable, WEGO_ERR_APP_STOPPING) without reading any input.
+    if (d.closed) return new Promise((resolve) => d.dispatch(entry, inv, answer(resolve)));
+    // Admitted: a stop that begins while stdin is still arriving lets this command run.
+    d.admit();
+    inv.admitted = true;
     try {
-      input = await this.#input(line, io);
+      inv.request = await this.#input(line, io, d);
     } catch (err) {
-      return this.#fail(app, io, WegoError.from(err), line, route);
+      d.release();
+      return this.#refuse(d, io, WegoError.from(err), inv, route, undefined, line);
     }
-    const ctx = app.context({
-      transport: "cli",
-      route,
-      handler: entry.handler,
-      request: input,
-      ...(line.requestId === undefined ? {} : { id: line.requestId }),
-    });
-    let body: unknown;
-    let code: number;
-    try {
-      body = app.envelope.ok(await app.run(entry.endpoint as Endpoint, ctx), ctx);
-      code = 0;
-    } catch (err) {
-      const e = WegoError.from(err);
-      // The envelope may hide this in production; the log (on stderr) keeps the cause.
-      if (!e.exposable) ctx.log.error({ err }, "command failed");
-      body = app.envelope.error(e, ctx, !app.production);
-      code = exitCodeOf(e.code, this.#options.exitCodes);
-    }
-    this.#print(io, line, body);
-    return code;
+    // Input parsed by parseJson alone is checked; `--key value` pairs (JSON literals among them) are walked by dispatch.
+    inv.checked = line.flags.length === 0;
+    return new Promise((resolve) => d.dispatch(entry, inv, answer(resolve)));
   }
 
   /** The input: the line's, stdin's (explicit `-`, or piped when the line gave none), or `{}`. */
-  async #input(line: CommandLine, io: CliIo): Promise<unknown> {
+  async #input(line: CommandLine, io: CliIo, d: Dispatcher): Promise<unknown> {
     const piped = line.input === undefined && io.stdin !== null && (io.stdin !== process.stdin || stdinIsPiped());
     if (!line.stdin && !piped) return line.input ?? {};
     if (io.stdin === null) throw cliError("WEGO_ERR_CLI_USAGE", "input from stdin was asked for, but this command has no stdin");
     const text = (await readAll(io.stdin)).trim();
-    return mergeFlags(text === "" ? undefined : parseJsonInput(text, "stdin"), line.flags) ?? {};
+    return mergeFlags(text === "" ? undefined : parseJson(text, d.limits), line.flags) ?? {};
   }
 
-  /** A failure before the handler ran: the message on stderr (for a human), the envelope on stdout (for a script). */
-  #fail(app: App, io: CliIo, err: WegoError, line: CommandLine | undefined, route: string | undefined, hint?: string): number {
+  /** A failure before any handler ran: the message on stderr (for a human), the envelope on stdout (for a script). */
+  #refuse(d: Dispatcher, io: CliIo, err: WegoError, inv: Invocation, route: string, hint?: string, line?: CommandLine): number {
     io.stderr.write(`${err.rawMessage}${hint === undefined ? "" : `\n${hint}`}\n`);
-    const ctx = app.context({ transport: "cli", route: route ?? "", ...(line?.requestId === undefined ? {} : { id: line.requestId }) });
-    this.#print(io, line, app.envelope.error(err, ctx, !app.production));
-    ctx.dispose();
-    return exitCodeOf(err.code, this.#options.exitCodes);
+    let code = 0;
+    d.refuse(
+      route,
+      inv,
+      err,
+      this.#answer(d, io, line, (c) => {
+        code = c;
+      }),
+    );
+    return code;
   }
 
-  #print(io: CliIo, line: CommandLine | undefined, body: unknown): void {
-    const pretty = line?.pretty ?? this.#options.pretty ?? io.stdout.isTTY === true;
-    io.stdout.write(`${JSON.stringify(body, null, pretty ? 2 : undefined)}\n`);
+  /** Print the envelope of an outcome on stdout and hand back its exit code. */
+  #answer(d: Dispatcher, io: CliIo, line: CommandLine | undefined, exit: (code: number) => void): Answer {
+    return (ctx, error, result) => {
+      const pretty = line?.pretty ?? this.#options.pretty ?? io.stdout.isTTY === true;
+      io.stdout.write(`${JSON.stringify(d.envelope(ctx, error, result), null, pretty ? 2 : undefined)}\n`);
+      exit(error === undefined ? 0 : this.#codes.toWire(error));
+    };
   }
 
-  #list(app: App, io: CliIo, line: CommandLine): void {
-    const routes = app.routes();
+  #list(io: CliIo, line: CommandLine): void {
+    const routes = (this.#app as App).routes();
     const table = line.pretty ?? this.#options.pretty ?? io.stdout.isTTY === true;
     if (!table) {
       io.stdout.write(`${JSON.stringify(routes)}\n`);
@@ -317,7 +311,8 @@ class CliRouterImpl implements CliRouter {
     );
   }
 
-  #help(app: App): string {
+  #help(): string {
+    const app = this.#app as App;
     const program = this.#options.program ?? app.name;
     const codes = Object.entries({ ...exitCodes, ...this.#options.exitCodes })
       .sort((a, b) => (a[1] as number) - (b[1] as number))
@@ -337,9 +332,15 @@ Commands:
 
 Options:
   --request-id <id>     the invocation's request id (default: generated)
+  --timeout <ms>        a deadline for the command: past it, it ends deadline_exceeded (exit ${this.#codes.toWire("deadline_exceeded")})
   --pretty, --compact   indent the JSON or not (default: indent on a terminal)
 
-Command routes: ${[...this.#entries.keys()].join(", ") || "none"}
+Command routes: ${
+      this.#table
+        .entries()
+        .map((e) => e.key)
+        .join(", ") || "none"
+    }
 
 Exit codes: 0 ok, ${codes}.
 `;

@@ -1,4 +1,5 @@
 import type { Code } from "@wego/core";
+import { type CodeMap, defineCodeMap } from "@wego/core/transport";
 
 /**
  * The process exit code for each error code: 0 is success, every code has its
@@ -25,8 +26,24 @@ export const exitCodes: Readonly<Record<Code, number>> = {
   cancelled: 130,
 };
 
-/** The exit code for `code` (0 for `"ok"`), with overrides from `custom`. */
+/**
+ * The CLI's code map, with exit codes overridden per code by `custom`:
+ * `toWire(error | code)` is the exit code of a failure, `fromWire(exit)` the
+ * code of a failed process's exit code (`unknown` for one no code maps; 0 is
+ * success, not a code). The same two verbs as every transport's code map.
+ */
+export function exitCodeMap(custom: Partial<Record<Code, number>> = {}): CodeMap<number> {
+  return defineCodeMap({ byCode: { ...exitCodes, ...custom }, fallback: "unknown" });
+}
+
+/** The default {@link exitCodeMap}: `cliCodes.toWire(err)` is what a failed command exits with. */
+export const cliCodes: CodeMap<number> = exitCodeMap();
+
+/**
+ * The exit code for `code` (0 for `"ok"`).
+ *
+ * @deprecated Use `cliCodes.toWire(code)` (or `exitCodeMap(custom).toWire`), the code-map verb every transport shares.
+ */
 export function exitCodeOf(code: Code | "ok", custom?: Partial<Record<Code, number>>): number {
-  if (code === "ok") return 0;
-  return custom?.[code] ?? exitCodes[code] ?? 1;
+  return code === "ok" ? 0 : (custom === undefined ? cliCodes : exitCodeMap(custom)).toWire(code);
 }

@@ -1,10 +1,11 @@
 import type { WegoError } from "@wego/core";
+import type { InputLimits } from "@wego/core/transport";
 import { describe, expect, it } from "vitest";
 import { coerceValue, parseCommandLine } from "./command-line.js";
 
-function usageError(argv: string[]): WegoError {
+function usageError(argv: string[], limits?: InputLimits): WegoError {
   try {
-    parseCommandLine(argv);
+    parseCommandLine(argv, limits);
   } catch (err) {
     return err as WegoError;
   }
@@ -90,9 +91,23 @@ describe("parseCommandLine", () => {
       ["run", "r", "{bad"],
     ]) {
       const err = usageError(argv);
-      expect(err.reason).toBe("WEGO_ERR_CLI_INPUT_INVALID");
+      expect(err.reason).toBe("WEGO_ERR_INPUT_NOT_JSON");
       expect(err.rawMessage).toMatch(/is not valid JSON/);
     }
+  });
+
+  it("reads JSON input through core's parseJson and its limits", () => {
+    const limits = { maxDepth: 3, maxBytes: 64 };
+    expect(parseCommandLine(["run", "r", '{"a":{"b":1}}'], limits).input).toEqual({ a: { b: 1 } });
+    expect(usageError(["run", "r", '{"a":{"b":{"c":{}}}}'], limits).reason).toBe("WEGO_ERR_INPUT_TOO_DEEP");
+    expect(usageError(["--cmd", "r", "--args", `{"k":"${"x".repeat(80)}"}`], limits).reason).toBe("WEGO_ERR_INPUT_TOO_LARGE");
+    expect(usageError(["run", "r", '{"__proto__":{"polluted":1}}']).reason).toBe("WEGO_ERR_INPUT_KEY");
+  });
+
+  it("reads --timeout as a deadline in ms, and refuses what is not one", () => {
+    expect(parseCommandLine(["--timeout", "1500", "run", "r"]).timeoutMs).toBe(1500);
+    expect(parseCommandLine(["--timeout=20", "--cmd", "r"]).timeoutMs).toBe(20);
+    for (const bad of ["0", "-5", "soon", "1e3"]) expect(usageError(["--timeout", bad, "run", "r"]).reason).toBe("WEGO_ERR_CLI_USAGE");
   });
 });
 

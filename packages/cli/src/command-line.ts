@@ -1,3 +1,4 @@
+import { defaultInputLimits, type InputLimits, parseJson } from "@wego/core/transport";
 import { cliError } from "./cli-errors.js";
 
 /** What one command line asks for. */
@@ -13,6 +14,8 @@ export interface CommandLine {
   flags: ReadonlyArray<readonly [string, unknown]>;
   /** `--request-id <id>`. */
   requestId?: string;
+  /** `--timeout <ms>`: the command's deadline, in ms from when it starts. */
+  timeoutMs?: number;
   /** `--pretty` / `--compact`; undefined: decide by the terminal. */
   pretty?: boolean;
 }
@@ -79,13 +82,12 @@ export function mergeFlags(base: unknown, flags: ReadonlyArray<readonly [string,
   return target;
 }
 
-/** Parse a JSON input argument, failing as bad input with where it came from. */
-export function parseJsonInput(text: string, where: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw cliError("WEGO_ERR_CLI_INPUT_INVALID", `${where} is not valid JSON: ${(err as Error).message}`, err);
-  }
+/** `--timeout` value: a positive number of ms. */
+function timeoutOf(value: string): number {
+  const ms = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || !(ms > 0))
+    throw cliError("WEGO_ERR_CLI_USAGE", `--timeout needs a positive number of ms, got "${value}"`);
+  return ms;
 }
 
 /** `--name=value` / `--name value` / `--name`: the name, the value, and how many tokens it took. */
@@ -101,13 +103,15 @@ function flagAt(argv: readonly string[], i: number, boolean: (name: string) => b
 
 /**
  * Read a command line. Before the command: the original wego's `--cmd <route>
- * --args <json>`, `--list`, `--help`, `--request-id <id>`, `--pretty` /
- * `--compact`; any other `--flag [value]` is left to the app's config
- * (`--server command`, `--http.port 8080`). Then `run <route> [json | -]
- * [--key value …]` (dotted keys nest, repeated keys collect, JSON literals
- * are parsed), or `list` / `help`.
+ * --args <json>`, `--list`, `--help`, `--request-id <id>`, `--timeout <ms>`,
+ * `--pretty` / `--compact`; any other `--flag [value]` is left to the app's
+ * config (`--server command`, `--http.port 8080`). Then `run <route> [json |
+ * -] [--key value …]` (dotted keys nest, repeated keys collect, JSON literals
+ * are parsed), or `list` / `help`. JSON input goes through core's `parseJson`
+ * with `limits` (not JSON, too large, too deep or a `__proto__` key:
+ * `invalid_argument`, `WEGO_ERR_INPUT_*`).
  */
-export function parseCommandLine(argv: readonly string[]): CommandLine {
+export function parseCommandLine(argv: readonly string[], limits: InputLimits = defaultInputLimits): CommandLine {
   const line: CommandLine = { action: "none", stdin: false, flags: [] };
   let args: string | undefined;
   let i = 0;
@@ -125,10 +129,11 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
       else if (name === "list" && line.action !== "help") line.action = "list";
       else if (name === "pretty") line.pretty = true;
       else if (name === "compact") line.pretty = false;
-      else if (name === "cmd" || name === "args" || name === "request-id") {
+      else if (name === "cmd" || name === "args" || name === "request-id" || name === "timeout") {
         if (value === undefined) throw cliError("WEGO_ERR_CLI_USAGE", `--${name} needs a value`);
         if (name === "cmd") line.route = value;
         else if (name === "args") args = value;
+        else if (name === "timeout") line.timeoutMs = timeoutOf(value);
         else line.requestId = value;
       }
       continue;
@@ -148,10 +153,10 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     if (route === undefined || route.startsWith("-"))
       throw cliError("WEGO_ERR_CLI_USAGE", "run needs a route: run <route> [json | -] [--key value …]");
     line.route = route;
-    readRunInput(argv.slice(i + 2), line);
+    readRunInput(argv.slice(i + 2), line, limits);
   } else if (line.route !== undefined) {
     if (args === "-") line.stdin = true;
-    else if (args !== undefined) line.input = parseJsonInput(args, "--args");
+    else if (args !== undefined) line.input = parseJson(args, limits);
   } else if (args !== undefined) {
     throw cliError("WEGO_ERR_CLI_USAGE", "--args needs --cmd <route>");
   } else return line;
@@ -160,7 +165,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
 }
 
 /** `[json | -] [--key value …]` after `run <route>`. */
-function readRunInput(rest: readonly string[], line: CommandLine): void {
+function readRunInput(rest: readonly string[], line: CommandLine, limits: InputLimits): void {
   let base: unknown;
   const flags: Array<[string, unknown]> = [];
   for (let j = 0; j < rest.length; j++) {
@@ -171,8 +176,7 @@ function readRunInput(rest: readonly string[], line: CommandLine): void {
       j += used - 1;
       flags.push([name, value === undefined ? true : coerceValue(value)]);
     } else if (token === "-" && base === undefined && !line.stdin) line.stdin = true;
-    else if ((token.startsWith("{") || token.startsWith("[")) && base === undefined && !line.stdin)
-      base = parseJsonInput(token, "the input argument");
+    else if ((token.startsWith("{") || token.startsWith("[")) && base === undefined && !line.stdin) base = parseJson(token, limits);
     else
       throw cliError(
         "WEGO_ERR_CLI_USAGE",

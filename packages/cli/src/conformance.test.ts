@@ -1,15 +1,26 @@
 // The core conformance suite, driven through the command router's own entry
-// point: each call is a command line (`--request-id <id> run <route> <json>`)
-// executed against the started app, and the reply is the envelope it prints.
-// The process-level behaviour (exit codes, stdout/stderr of a real process)
-// is tested in ../test/cli-process.test.ts.
-import { describeRouterConformance } from "@wego/core/testing";
+// point: each call is a command line (`--request-id <id> --timeout <ms> run
+// <route> <json>`) executed by `router.exec(argv, io)` against the started
+// app, and the reply is the envelope it prints. Input that arrives over time
+// is JSON on stdin, written in two parts. The process-level behaviour (exit
+// codes, stdout/stderr of a real process) is tested in ../test/cli-process.test.ts.
+import { PassThrough } from "node:stream";
+import { type ConformanceReply, describeRouterConformance } from "@wego/core/testing/conformance";
 import { expect } from "vitest";
-import { type CliRouter, createCliRouter } from "./cli-router.js";
-import { exitCodeOf } from "./code-map.js";
+import { type CliIo, type CliRouter, createCliRouter } from "./cli-router.js";
+import { cliCodes } from "./code-map.js";
+
+async function run(router: CliRouter, argv: string[], stdin: CliIo["stdin"] = null): Promise<ConformanceReply> {
+  let out = "";
+  const exit = await router.exec(argv, { stdin, stdout: { write: (s: string) => (out += s) }, stderr: { write: () => true } });
+  const reply = JSON.parse(out) as ConformanceReply & { code: "ok" };
+  // Every reply's exit code is the one its error code maps to.
+  expect(exit).toBe(reply.code === "ok" ? 0 : cliCodes.toWire(reply.code));
+  return reply;
+}
 
 describeRouterConformance("cli", () => {
-  let router: CliRouter | undefined;
+  let router: CliRouter;
   return {
     transport: "cli",
     mount(app, routes) {
@@ -17,14 +28,29 @@ describeRouterConformance("cli", () => {
       for (const r of routes) router.route(r, r);
       app.router("command", router);
     },
-    async call(route, input, options) {
-      let out = "";
-      const argv = [...(options?.requestId ? ["--request-id", options.requestId] : []), "run", route, JSON.stringify(input)];
-      const exit = await (router as CliRouter).exec(argv, { stdout: { write: (s: string) => (out += s) }, stderr: { write: () => true } });
-      const body = JSON.parse(out) as { code: "ok"; data: unknown; message: string; requestId: string };
-      // Every reply's exit code is the one its error code maps to.
-      expect(exit).toBe(exitCodeOf(body.code));
-      return { code: body.code, data: body.data, message: body.message, requestId: body.requestId };
+    register(route, target) {
+      router.route(route, target);
+    },
+    call(route, input, options) {
+      const id = options?.requestId === undefined ? [] : ["--request-id", options.requestId];
+      const timeout = options?.timeoutMs === undefined ? [] : ["--timeout", String(options.timeoutMs)];
+      return run(router, [...id, ...timeout, "run", route, JSON.stringify(input)]);
+    },
+    callRaw(route, json) {
+      return run(router, ["run", route, json]);
+    },
+    async callSlowly(route, input) {
+      const stdin = new PassThrough();
+      const text = JSON.stringify(input);
+      const half = text.length >> 1;
+      stdin.write(text.slice(0, half));
+      const reply = run(router, ["run", route, "-"], stdin);
+      return {
+        finish() {
+          stdin.end(text.slice(half));
+          return reply;
+        },
+      };
     },
   };
 });

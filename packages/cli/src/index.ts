@@ -3,7 +3,7 @@
  * or stdin, print the envelope as JSON, exit with a code mapped from the
  * error code; list routes.
  */
-export type { CliErrorReason } from "./cli-errors.js";
+export { type CliErrorReason, cliError } from "./cli-errors.js";
 export { type CliIo, type CliRouter, type CliRouterOptions, createCliRouter, isCommandMode } from "./cli-router.js";
-export { exitCodeOf, exitCodes } from "./code-map.js";
+export { cliCodes, exitCodeMap, exitCodeOf, exitCodes } from "./code-map.js";
 export { type CommandLine, coerceValue, parseCommandLine } from "./command-line.js";

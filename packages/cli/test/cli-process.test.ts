@@ -1,62 +1,15 @@
 // The command router as users meet it: a real process of a small app
 // (fixture-app.ts, run on the workspace sources by Node's TypeScript support),
 // checked on its stdout, stderr and exit code.
-import { spawn } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { type Result, runApp } from "./run-app.js";
 
-const here = import.meta.dirname;
 const scratch = mkdtempSync(join(tmpdir(), "wego-cli-"));
 
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  /** stderr's pino lines, parsed. */
-  logs: Array<Record<string, unknown>>;
-}
-
-/** Run the fixture app with `args`; `stdin` is text to pipe, a file descriptor, or nothing (/dev/null). */
-function runApp(args: string[], options: { stdin?: string | number; env?: Record<string, string> } = {}): Promise<Result> {
-  const stdin = options.stdin === undefined ? "ignore" : typeof options.stdin === "number" ? options.stdin : "pipe";
-  const child = spawn(
-    process.execPath,
-    // Core's sources use a parameter property, which strip-only mode refuses: transform, don't just strip.
-    [
-      "--experimental-transform-types",
-      "--disable-warning=ExperimentalWarning",
-      "--import",
-      join(here, "wego-sources.mjs"),
-      join(here, "fixture-app.ts"),
-      ...args,
-    ],
-    { cwd: here, env: { ...process.env, NODE_ENV: "development", LOG_LEVEL: "info", ...options.env }, stdio: [stdin, "pipe", "pipe"] },
-  );
-  if (typeof options.stdin === "string") child.stdin?.end(options.stdin);
-  let stdout = "";
-  let stderr = "";
-  child.stdout?.on("data", (d: Buffer) => (stdout += d));
-  child.stderr?.on("data", (d: Buffer) => (stderr += d));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`fixture app timed out; stderr: ${stderr}`));
-    }, 15_000);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      const logs = stderr
-        .split("\n")
-        .filter((l) => l.startsWith("{"))
-        .map((l) => JSON.parse(l) as Record<string, unknown>);
-      resolve({ code, stdout, stderr, logs });
-    });
-  });
-}
 
 /** stdout must be exactly one JSON document: the envelope. */
 function envelope(r: Result): Record<string, unknown> {
@@ -97,8 +50,8 @@ describe("a command-mode process", () => {
   it("exits 2 on bad input: JSON that doesn't parse, or a handler's validation error", async () => {
     const r = await runApp(["--server", "command", "--cmd", "exam.one", "--args", "{name:"]);
     expect(r.code).toBe(2);
-    expect(envelope(r)).toMatchObject({ code: "invalid_argument", reason: "WEGO_ERR_CLI_INPUT_INVALID", data: null });
-    expect(r.stderr).toMatch(/--args is not valid JSON/);
+    expect(envelope(r)).toMatchObject({ code: "invalid_argument", reason: "WEGO_ERR_INPUT_NOT_JSON", data: null });
+    expect(r.stderr).toMatch(/input is not valid JSON/);
     const v = await runApp(["--server", "command", "run", "exam.age", "--age", "old"]);
     expect(v.code).toBe(2);
     expect(envelope(v)).toMatchObject({ code: "invalid_argument", message: "age must be a number", details: [{ field: "age" }] });
@@ -117,9 +70,11 @@ describe("a command-mode process", () => {
     const body = envelope(r);
     expect(body).toMatchObject({ code: "internal", message: "internal error" });
     expect(r.stdout).not.toContain("hunter2");
-    const failed = r.logs.find((l) => l.msg === "command failed");
-    expect(failed).toMatchObject({ reqId: body.requestId, level: 50 });
-    expect(JSON.stringify(failed)).toContain("hunter2");
+    // Logged once, by dispatch, with the cause and its stack (the router adds no line of its own).
+    const failed = r.logs.filter((l) => l.level === 50);
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({ reqId: body.requestId, msg: "unhandled error in handler exam.crash" });
+    expect(JSON.stringify(failed[0])).toContain("hunter2");
   });
 
   it("lists the routes with --list and explains itself with --help", async () => {

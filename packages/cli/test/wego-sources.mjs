@@ -10,10 +10,12 @@ const packages = fileURLToPath(new URL("../../", import.meta.url));
 
 registerHooks({
   resolve(specifier, context, nextResolve) {
-    const pkg = /^@wego\/([a-z-]+)(\/testing)?$/.exec(specifier);
+    // `@wego/x` → x/src/index.ts; a subpath `@wego/x/a` → x/src/a/index.ts, or x/src/a.ts (testing/conformance).
+    const pkg = /^@wego\/([a-z-]+)((?:\/[a-z-]+)*)$/.exec(specifier);
     if (pkg) {
-      const file = `${packages}${pkg[1]}/src/${pkg[2] ? "testing/" : ""}index.ts`;
-      if (existsSync(file)) return { url: pathToFileURL(file).href, shortCircuit: true };
+      for (const file of [`${packages}${pkg[1]}/src${pkg[2]}/index.ts`, `${packages}${pkg[1]}/src${pkg[2]}.ts`]) {
+        if (existsSync(file)) return { url: pathToFileURL(file).href, shortCircuit: true };
+      }
     }
     if (specifier.startsWith(".") && specifier.endsWith(".js") && context.parentURL?.endsWith(".ts")) {
       const url = new URL(`${specifier.slice(0, -3)}.ts`, context.parentURL);
