@@ -58,6 +58,28 @@ describe("the gRPC unary path on the wire", () => {
     expect(started.seen.abortReason).toMatchObject({ code: "deadline_exceeded" });
   });
 
+  // A client enforcing its deadline resets the stream at it, a hair before the server's own timer (which
+  // started when the headers arrived): that is the deadline, not a cancellation, and the handler hears so.
+  it.each([
+    ["a reset near the call's deadline is deadline_exceeded", 300, 280, "deadline_exceeded"],
+    ["a reset well before it is cancelled", 2000, 50, "cancelled"],
+  ] as const)("%s", async (_name, timeoutMs, resetAfterMs, code) => {
+    started.seen.abortReason = undefined;
+    const msg = Buffer.from([0x0a, 0x04, 0x77, 0x61, 0x69, 0x74]); // EchoRequest{msg: "wait"}
+    const req = session.request({
+      ":method": "POST",
+      ":path": "/wego.testing.v1.EchoService/Echo",
+      "content-type": "application/grpc",
+      te: "trailers",
+      "grpc-timeout": `${timeoutMs}m`,
+    });
+    req.on("error", () => {});
+    req.end(frame(msg));
+    setTimeout(() => req.close(http2.constants.NGHTTP2_CANCEL), resetAfterMs);
+    await expect.poll(() => started.seen.abortReason, { timeout: 3000 }).toBeDefined();
+    expect(started.seen.abortReason).toMatchObject({ code });
+  });
+
   it("takes the request id from x-request-id and gives it back in the error detail", async () => {
     const msg = Buffer.from([0x0a, 0x04, 0x66, 0x61, 0x69, 0x6c]); // EchoRequest{msg: "fail"}
     const a = await call("/wego.testing.v1.EchoService/Echo", frame(msg), { "x-request-id": "wire-1" });
