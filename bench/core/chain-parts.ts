@@ -1,17 +1,43 @@
 // Where the cost of one wego invocation goes, measured like chain-together.ts
 // (two processes at once on CPU 0, so the VM's drift cancels): any two of
-//   wego   app.run(endpoint, app.context(init))   — what chain-together.ts measures
-//   bare   endpoint(app.context(init))            — the same without in-flight tracking
+//   invoke       app.invoke(endpoint, { request })   — the public invocation API (one dispatch)
+//   dispatch     a transport's dispatcher.dispatch(route, inv, answer) — what every router pays
+//   koa-respond  koa-compose with 13 middlewares, then `.then(respond)` (how Koa answers a request)
+//   wego   app.run(endpoint, app.context(init))   — the pre-pipeline transport path (kept to compare)
+//   bare   endpoint(app.context(init))            — without in-flight tracking
 //   reuse  endpoint(ctx), one context for every call — without building a Context either
-//   koa    koa-compose with 13 middlewares
+//   koa    koa-compose with 13 middlewares, no answer step
 //   node bench/core/chain-parts.ts <a> <b> [rounds=5] [ms=3000]   (after `pnpm build`)
-// prints a ÷ b (calls per second) per round and their median.
+// prints a ÷ b (calls per second) per round and their median. A side may be
+// `<repo root>:<variant>` to run another checkout's build of this file (a git
+// worktree of an older commit, built): builds compared at once, on one core.
 import { execFileSync, spawn } from "node:child_process";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { app, init, koa, wegoEndpoint } from "./chain-cases.ts";
+import { createDispatcher } from "@wego/core/transport";
+import { app, init, type KoaCtx, koa, wegoEndpoint } from "./chain-cases.ts";
 
 const self = fileURLToPath(import.meta.url);
+const dispatcher = createDispatcher(app, { transport: "bench" });
+const target = { route: "bench", handler: "bench", endpoint: wegoEndpoint };
+const inv = { request: init.request, id: init.id, checked: true };
+const respond = (ctx: KoaCtx) => ctx.body;
 const variants: Record<string, (n: number) => Promise<void>> = {
+  invoke: async (n) => {
+    for (let i = 0; i < n; i++) await app.invoke(wegoEndpoint, { request: init.request, id: init.id });
+  },
+  call: async (n) => {
+    for (let i = 0; i < n; i++) await dispatcher.call(target, inv);
+  },
+  dispatch: async (n) => {
+    for (let i = 0; i < n; i++) await new Promise((resolve) => dispatcher.dispatch(target, inv, (_ctx, _e, result) => resolve(result)));
+  },
+  "koa-respond": async (n) => {
+    for (let i = 0; i < n; i++) {
+      const ctx: KoaCtx = { n: 0 };
+      await koa(ctx).then(() => respond(ctx));
+    }
+  },
   wego: async (n) => {
     for (let i = 0; i < n; i++) await app.run(wegoEndpoint, app.context(init));
   },
@@ -44,11 +70,19 @@ if (process.argv[2] === "worker") {
 } else {
   const [a = "bare", b = "wego", rounds = "5", ms = "3000"] = process.argv.slice(2);
   execFileSync("taskset", ["-c", "0", "true"]); // fail early without taskset
-  for (const v of [a, b]) if (!(v in variants)) throw new Error(`unknown variant ${v}; one of ${Object.keys(variants).join(", ")}`);
-  const one = (which: string) =>
+  const sideOf = (spec: string): [string, string] => {
+    const at = spec.lastIndexOf(":");
+    return at < 0 ? [self, spec] : [join(spec.slice(0, at), "bench/core/chain-parts.ts"), spec.slice(at + 1)];
+  };
+  for (const v of [a, b]) {
+    const [file, variant] = sideOf(v);
+    if (file === self && !(variant in variants)) throw new Error(`unknown variant ${v}; one of ${Object.keys(variants).join(", ")}`);
+  }
+  const one = (spec: string) =>
     new Promise<number>((resolve, reject) => {
       let out = "";
-      const child = spawn("taskset", ["-c", "0", process.execPath, self, "worker", which, ms], { stdio: ["ignore", "pipe", "inherit"] });
+      const [file, which] = sideOf(spec);
+      const child = spawn("taskset", ["-c", "0", process.execPath, file, "worker", which, ms], { stdio: ["ignore", "pipe", "inherit"] });
       child.stdout.on("data", (d) => {
         out += d;
       });

@@ -72,8 +72,10 @@ export interface App extends AppView {
 
   /**
    * Call a handler in memory, through the same dispatch as every transport
-   * (request-id rule, input checks, deadline, in-flight tracking): resolves
-   * with its result, rejects with a WegoError.
+   * (request-id rule, input checks, deadline, in-flight tracking, faults
+   * logged once): resolves with its result; rejects with what the handler
+   * threw — a WegoError from typed handlers and `filters.create` (use
+   * `WegoError.from` for endpoints of your own), or the refusal's WegoError.
    */
   invoke<T extends string | Endpoint>(target: T, init?: InvokeInit): Promise<OutputOf<T>>;
 
@@ -288,14 +290,10 @@ class WegoApp implements App {
       if (this.#life.state === "stopping") d.close();
       this.#invokers.set(transport, d);
     }
-    const dispatcher = d;
-    return new Promise((resolve, reject) => {
-      dispatcher.dispatch(
-        { route: init.route ?? resolved.name, handler: resolved.name, endpoint: resolved.endpoint },
-        { request: init.request, meta: init.meta, id: init.id, deadline: init.deadline, signal: init.signal },
-        (_ctx, error, result) => (error === undefined ? resolve(result as OutputOf<T>) : reject(error)),
-      );
-    });
+    // `init` holds the invocation's fields under dispatch's names: passed as it is, nothing copied.
+    return d.call({ route: init.route ?? resolved.name, handler: resolved.name, endpoint: resolved.endpoint }, init) as Promise<
+      OutputOf<T>
+    >;
   }
 
   resolve(target: string | Endpoint, route?: string): ResolvedHandler {

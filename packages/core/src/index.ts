@@ -25,17 +25,6 @@ export { type Catalogue, type CatalogueReason, catalogue, catalogueError, framew
 export { Code, codeFromGrpcStatus, grpcStatusOf, isBadInput, isCode, isExposable } from "./errors/code.js";
 export { WegoError, type WegoErrorOptions } from "./errors/wego-error.js";
 export { type Endpoint, type Filter, filters } from "./filter.js";
-export {
-  defineHandler,
-  type Handler,
-  type HandlerDefinition,
-  type HandlerExample,
-  type HandlerInfo,
-  type InputOf,
-  type OutputOf,
-  type SchemaInput,
-  type SchemaOutput,
-} from "./handler.js";
 export type { AccessLogOptions } from "./filters/access-log.js";
 export type { BulkheadOptions } from "./filters/bulkhead.js";
 export {
@@ -59,6 +48,17 @@ export { durationBuckets, type MetricsOptions } from "./filters/metrics.js";
 export type { RateLimitOptions } from "./filters/rate-limit.js";
 export type { TracingOptions } from "./filters/tracing.js";
 export { type FieldIssue, type ValidateOptions, validatedKey } from "./filters/validate.js";
+export {
+  defineHandler,
+  type Handler,
+  type HandlerDefinition,
+  type HandlerExample,
+  type HandlerInfo,
+  type InputOf,
+  type OutputOf,
+  type SchemaInput,
+  type SchemaOutput,
+} from "./handler.js";
 export { createSnowflake, DEFAULT_EPOCH, type Snowflake, type SnowflakeOptions, type SnowflakeParts } from "./id/snowflake.js";
 export { createLogger, type Logger, type LoggerOptions } from "./logger.js";
 export type { CacheStore, DistributedLock, LimiterStore, LockHandle, PubSub, WorkerIdLease } from "./ports.js";

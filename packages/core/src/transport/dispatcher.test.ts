@@ -196,4 +196,42 @@ describe("dispatch", () => {
     expect(d.encode(ctx, undefined, data)).toBe(JSON.stringify(app.envelope.ok(data, ctx)));
     expect(JSON.parse(d.encode(ctx, undefined, 10n))).toMatchObject({ code: "internal", requestId: "rid-1" });
   });
+
+  it("call() gives a promise: the result, or what the handler threw; a deadline still wins", async () => {
+    const d = setup();
+    expect(
+      await d.call(
+        target(async () => "v"),
+        {},
+      ),
+    ).toBe("v");
+    expect(await d.call(target(filters.create((ctx) => void ctx.response("s", 1))), {})).toEqual({ s: 1 });
+    const raw = new Error("x");
+    expect(
+      await d
+        .call(
+          target(() => Promise.reject(raw)),
+          {},
+        )
+        .catch((err: unknown) => err),
+    ).toBe(raw);
+    const viaCreate = await d.call(target(filters.create(() => Promise.reject(raw))), {}).catch((err: unknown) => err);
+    expect((viaCreate as WegoError).code).toBe("internal");
+    const refused = await d
+      .call(
+        target(async () => 1),
+        { request: { ["__proto__"]: 1 } as never },
+      )
+      .catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(WegoError);
+    const late = await d
+      .call(
+        target(() => new Promise(() => {})),
+        { deadline: Date.now() + 20 },
+      )
+      .catch((err: WegoError) => err.code);
+    expect(late).toBe("deadline_exceeded");
+    expect(app.inflight).toBe(0);
+    expect(d.active).toBe(0);
+  });
 });

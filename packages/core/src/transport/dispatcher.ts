@@ -78,6 +78,19 @@ export interface Dispatcher {
    */
   dispatch(target: DispatchTarget, inv: Invocation, answer: Answer): Context;
   /**
+   * The same path for a caller that wants a promise (in-memory invocation,
+   * promise-based bindings). Refusals before the handler (stopping, input
+   * checks) reject with their WegoError. Without a deadline or signal the
+   * caller gets the endpoint's own promise, so the call costs what awaiting
+   * the endpoint costs: it rejects with what the handler threw (a WegoError
+   * from `filters.create` and typed handlers' input checks; normalise others
+   * with `WegoError.from`), logged once as dispatch logs; a handler left
+   * running at the stop deadline is aborted (its signal fires) and untracked,
+   * and the promise settles when it does. With a deadline or signal it
+   * settles at the deadline or abort, with the normalised error.
+   */
+  call(target: DispatchTarget, inv: Invocation): Promise<unknown>;
+  /**
    * Answer a request refused before any handler ran (unknown route, bad
    * body…) through the same id policy and logging: builds its context and
    * calls `answer(ctx, error)` now.
@@ -149,17 +162,20 @@ export function createDispatcher(app: App, options: DispatcherOptions): Dispatch
   let closed = false;
   let idle: (() => void) | undefined;
 
-  const initOf = (route: string, handler: string, inv: Invocation): InvocationInit => ({
-    transport,
-    route,
-    handler,
-    request: inv.request,
-    meta: inv.meta,
-    id: isValidRequestId(inv.id) ? inv.id : undefined,
-    deadline: inv.deadline,
-    signal: inv.signal,
-    values: inv.values,
-  });
+  // One init object per dispatcher, refilled for each context: a Context copies
+  // what it needs in its constructor, so nothing is allocated per invocation.
+  const scratch: InvocationInit = { transport, route: "" };
+  const initOf = (route: string, handler: string, inv: Invocation): InvocationInit => {
+    scratch.route = route;
+    scratch.handler = handler;
+    scratch.request = inv.request;
+    scratch.meta = inv.meta;
+    scratch.id = isValidRequestId(inv.id) ? inv.id : undefined;
+    scratch.deadline = inv.deadline;
+    scratch.signal = inv.signal;
+    scratch.values = inv.values;
+    return scratch;
+  };
 
   function logRefusal(ctx: Context, e: WegoError): void {
     if (!host.log.isLevelEnabled(refusalLevel)) return;
@@ -249,6 +265,58 @@ export function createDispatcher(app: App, options: DispatcherOptions): Dispatch
     return ctx;
   }
 
+  // Marks a promise-style call as pending on its context; the promise itself settles from `p.then` in `call`.
+  const byPromise: Answer = () => {};
+
+  function call(target: DispatchTarget, inv: Invocation): Promise<unknown> {
+    // A deadline or a signal may end the call before its endpoint settles: only the answer path can race them.
+    if (inv.deadline !== undefined || inv.signal !== undefined)
+      return new Promise((resolve, reject) => dispatch(target, inv, (_ctx, e, r) => (e === undefined ? resolve(r) : reject(e))));
+    const ctx = internals.context(initOf(target.route, target.handler, inv));
+    if (inv.admitted === true) active--;
+    if ((closed && inv.admitted !== true) || internals.stopped()) {
+      ctx.dispose();
+      return Promise.reject(failure(ctx, frameworkError("WEGO_ERR_APP_STOPPING")));
+    }
+    if (inv.checked !== true) {
+      const bad = inspectInput(inv.request, limits.maxDepth);
+      if (bad !== undefined) {
+        ctx.dispose();
+        return Promise.reject(failure(ctx, bad));
+      }
+    }
+    active++;
+    internals.track(ctx);
+    ctx._owner = dispatcher;
+    ctx._answer = byPromise;
+    ctx._onAbort = settleErr;
+    let p: Promise<unknown>;
+    try {
+      p = target.endpoint(ctx);
+    } catch (err) {
+      finish(ctx);
+      return Promise.reject(failure(ctx, err));
+    }
+    if (p === null || typeof p !== "object" || typeof (p as Promise<unknown>).then !== "function") {
+      finish(ctx);
+      return Promise.resolve(p);
+    }
+    if (isSettled(p)) {
+      finish(ctx);
+      return p;
+    }
+    // The caller gets the endpoint's own promise; tracking ends (and a failure
+    // is logged) on a reaction beside the caller's, so the call costs what
+    // awaiting the endpoint costs and no microtask more.
+    p.then(
+      () => finish(ctx),
+      (err: unknown) => {
+        if (finish(ctx) !== undefined) failure(ctx, err);
+      },
+    );
+    return p;
+  }
+
   function encode(ctx: Context, error: WegoError | undefined, result: unknown): string {
     if (error === undefined && fast) {
       // A request id is plain ASCII (see isValidRequestId, and generated ids are nanoids): no escaping needed.
@@ -273,6 +341,7 @@ export function createDispatcher(app: App, options: DispatcherOptions): Dispatch
       return closed;
     },
     dispatch,
+    call,
     refuse(route, inv, error, answer) {
       const ctx = internals.context(initOf(route, "", inv));
       ctx.dispose();
