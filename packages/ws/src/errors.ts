@@ -18,6 +18,7 @@ export const wsError = defineErrors({
   WEGO_ERR_WS_UPGRADE_REQUIRED: { code: "failed_precondition", message: "%s is a WebSocket endpoint: upgrade required" },
   WEGO_ERR_WS_PATH_UNKNOWN: { code: "not_found", message: "no WebSocket endpoint or probe at %s" },
   WEGO_ERR_WS_NOT_READY: { code: "unavailable", message: "not ready" },
+  WEGO_ERR_WS_BAD_REQUEST: { code: "invalid_argument", message: "the HTTP request cannot be read: %s" },
   WEGO_ERR_WS_ATTACH: { code: "failed_precondition", message: "cannot attach to the HTTP router: %s" },
   WEGO_ERR_WS_OPTION: { code: "invalid_argument", message: "ws option %s" },
 });

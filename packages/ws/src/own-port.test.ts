@@ -112,6 +112,19 @@ describe("the WebSocket router's own port answers every plain request with the e
     expectEnvelope(notReady, 503, "unavailable", "WEGO_ERR_WS_NOT_READY");
   });
 
+  it("answers an HTTP/1.1 request without Host by its path, not with node's bare 400", async () => {
+    started = await startWs(() => {}, []);
+    const a = await raw(started.router.port as number, ["GET /health HTTP/1.1", "Connection: close"]);
+    expect(a.status).toBe(200);
+    expect(a.body).toMatchObject({ code: "ok", data: { status: "serving" } });
+  });
+
+  it("answers what node's parser refuses 400 WEGO_ERR_WS_BAD_REQUEST with the envelope", async () => {
+    started = await startWs(() => {}, []);
+    const a = await raw(started.router.port as number, ["BR@W / HTTP/1.1", "Host: t"]);
+    expectEnvelope(a, 400, "invalid_argument", "WEGO_ERR_WS_BAD_REQUEST");
+  });
+
   it("switches the probes off with health: false and ready: false", async () => {
     started = await startWs(() => {}, [], { health: false, ready: false });
     const a = await raw(started.router.port as number, plain("GET", "/health"));

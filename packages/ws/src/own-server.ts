@@ -1,9 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
 import type { App, WegoError } from "@wego/core";
 import type { Dispatcher, Invocation } from "@wego/core/transport";
 import { wsCodes } from "./code-map.js";
 import { wsError } from "./errors.js";
-import { pathOf } from "./upgrade-dispatch.js";
+import { answerAndClose, pathOf } from "./upgrade-dispatch.js";
 
 /** What the own port's plain HTTP answers need from the router. */
 export interface OwnServerHost {
@@ -28,10 +29,12 @@ export function invocationOf(req: IncomingMessage): Invocation {
  * router; every plain request gets the app's envelope with a request id
  * (also in `X-Request-Id`): `GET /health` and `GET /ready` (probes, unless
  * switched off), 426 `WEGO_ERR_WS_UPGRADE_REQUIRED` on the upgrade path,
- * 404 `WEGO_ERR_WS_PATH_UNKNOWN` anywhere else.
+ * 404 `WEGO_ERR_WS_PATH_UNKNOWN` anywhere else, 400 `WEGO_ERR_WS_BAD_REQUEST`
+ * for what node's HTTP parser refuses.
  */
 export function createOwnServer(host: OwnServerHost): Server {
-  return createServer((req, res) => {
+  // No Host header is no reason for node's bare 400 here: the request is answered by path like any other.
+  const server = createServer({ requireHostHeader: false }, (req, res) => {
     const d = host.dispatcher;
     const path = pathOf(req.url);
     const inv = invocationOf(req);
@@ -47,6 +50,18 @@ export function createOwnServer(host: OwnServerHost): Server {
       refuse(d, res, path, inv, wsError("WEGO_ERR_WS_PATH_UNKNOWN", `${req.method} ${path}`));
     }
   });
+  // What node's parser refuses (a malformed request line, headers too large, a timeout) gets the envelope
+  // too, rather than node's bare 400; a reset connection gets nothing.
+  server.on("clientError", (err: NodeJS.ErrnoException, socket: Duplex) => {
+    if (err.code === "ECONNRESET" || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const d = host.dispatcher;
+    const error = wsError("WEGO_ERR_WS_BAD_REQUEST", err.code ?? err.message);
+    d.refuse("", {}, error, (ctx, e) => answerAndClose(socket, wsCodes.toWire(e ?? error), d.encode(ctx, e, undefined), ctx.id));
+  });
+  return server;
 }
 
 function ready(host: OwnServerHost, req: IncomingMessage, res: ServerResponse, path: string, inv: Invocation): void {

@@ -62,10 +62,11 @@ export function mountUpgrade(server: Server, path: string, handler: UpgradeHandl
 }
 
 /**
- * Answer an upgrade with a plain HTTP response carrying the JSON envelope
- * `body`, and close the socket (it never becomes a WebSocket).
+ * Answer on a raw socket (an upgrade request, or one node's parser refused)
+ * with a plain HTTP response carrying the JSON envelope `body`, and close it
+ * (it never becomes a WebSocket).
  */
-export function refuseUpgrade(
+export function answerAndClose(
   socket: Duplex,
   status: number,
   body: string,

@@ -15,7 +15,7 @@ import { createOwnServer, invocationOf } from "./own-server.js";
 import { localBus, type PushBus, pubSubBus } from "./push-bus.js";
 import { PushHub } from "./push-hub.js";
 import { tokenOf, type WsIdentity } from "./upgrade-auth.js";
-import { mountUpgrade, pathOf, refuseUpgrade } from "./upgrade-dispatch.js";
+import { answerAndClose, mountUpgrade, pathOf } from "./upgrade-dispatch.js";
 
 export type { AttachTarget, WsRouterOptions } from "./options.js";
 
@@ -96,7 +96,7 @@ export function createWsRouter(options: WsRouterOptions = {}): WsRouter {
   function refuse(d: Dispatcher, req: IncomingMessage, socket: Duplex, err: WegoError, headers?: Readonly<Record<string, string>>): void {
     // The path only: a query may carry a token.
     d.refuse(pathOf(req.url), invocationOf(req), err, (ctx, e) =>
-      refuseUpgrade(socket, wsCodes.toWire(e ?? err), d.encode(ctx, e, undefined), ctx.id, headers),
+      answerAndClose(socket, wsCodes.toWire(e ?? err), d.encode(ctx, e, undefined), ctx.id, headers),
     );
   }
 
