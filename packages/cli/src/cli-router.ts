@@ -24,6 +24,7 @@ export interface CliIo {
   stderr: { write(text: string): unknown };
 }
 
+/** Options of {@link createCliRouter}. */
 export interface CliRouterOptions extends Partial<CliIo> {
   /** The command line; default `process.argv.slice(2)`. */
   argv?: readonly string[];
@@ -49,6 +50,7 @@ export interface CliRouterOptions extends Partial<CliIo> {
   program?: string;
 }
 
+/** The command router: command routes, `exec` of one command line, and the autorun's exit code. */
 export interface CliRouter extends Router {
   /**
    * Expose `target` (a handler name, a typed handler or an endpoint) as the

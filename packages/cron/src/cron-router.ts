@@ -18,6 +18,7 @@ import {
 import { cronError } from "./cron-errors.js";
 import { type CronSchedule, compileSchedule } from "./cron-schedule.js";
 
+/** Options of {@link createCronRouter}. */
 export interface CronRouterOptions {
   /** Time zone of routes that don't name one; default config `cron.timezone`, else `"UTC"`. */
   timezone?: string;
@@ -78,6 +79,7 @@ export interface CronRouteStats {
   nextAt: number | undefined;
 }
 
+/** The cron router: routes on cron specs, their stats, and runs on demand. */
 export interface CronRouter extends Router {
   /**
    * Run `target` (a handler name, a typed handler or an endpoint) on `spec`:

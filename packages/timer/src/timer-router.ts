@@ -16,6 +16,7 @@ import {
 import { type Duration, parseDuration } from "./duration.js";
 import { timerError } from "./timer-errors.js";
 
+/** How a timer repeats: on a fixed grid, or a fixed delay after each run ends. */
 export type TimerMode = "fixed-rate" | "fixed-delay";
 
 /** Options of one timer; `I` is the input type of its target (a typed handler's, else `unknown`). */
@@ -35,6 +36,7 @@ export interface TimerRouteOptions<I = unknown> {
   input?: I;
 }
 
+/** Options of {@link createTimerRouter}. */
 export interface TimerRouterOptions {
   /** The clock (ms since epoch), for tests; default `Date.now`. */
   now?: () => number;
@@ -59,6 +61,7 @@ export interface TimerRouteStats {
   nextAt: number | undefined;
 }
 
+/** The interval-timer router: timers, their stats, and runs on demand. */
 export interface TimerRouter extends Router {
   /**
    * Run `target` (a handler name, a typed handler or an endpoint) every
