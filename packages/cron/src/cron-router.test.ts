@@ -312,6 +312,34 @@ describe("cron router: stop", () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it("runs a tick whose lock was being asked when stop began, and waits for it", async () => {
+    const app = makeApp();
+    const asked = gate();
+    const answer = gate();
+    const slowLock: DistributedLock = {
+      acquire: async (key) => {
+        asked.release();
+        await answer.wait;
+        return { key, extend: async () => true, release: async () => true };
+      },
+    };
+    const ran: string[] = [];
+    app.handler("tick", async (ctx) => void ran.push(ctx.meta.scheduledAt as string));
+    await mount(app, (r) => r.route("* * * * * *", "tick"), { lock: slowLock });
+    await vi.advanceTimersByTimeAsync(800); // the :02 tick asks for its lock
+    await asked.wait;
+    let stopped = false;
+    const stopping = app.stop({ timeout: 10_000 }).then(() => {
+      stopped = true;
+    });
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(stopped).toBe(false); // the admitted tick holds the drain
+    answer.release();
+    await stopping;
+    // This instance took the tick's lock, so it runs it: nobody else will.
+    expect(ran).toEqual(["2026-03-02T00:00:02.000Z"]);
+  });
+
   it("gives up at the deadline and aborts the running job", async () => {
     const app = makeApp();
     let signal: AbortSignal | undefined;
