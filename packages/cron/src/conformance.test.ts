@@ -4,8 +4,9 @@
 // the outcome as a caller would see it (the message hidden in production as
 // an envelope hides it). The routes' spec (midnight, 1 January) never fires
 // during a case. Timing, overlap, locks and time zones: cron-router.test.ts.
-import { publicMessage } from "@wego/core";
+import { type Context, createApp, publicMessage } from "@wego/core";
 import { describeRouterConformance } from "@wego/core/testing/conformance";
+import { expect, it } from "vitest";
 import { type CronRouter, createCronRouter } from "./cron-router.js";
 
 const newYear = "0 0 0 1 1 *";
@@ -32,4 +33,27 @@ describeRouterConformance("cron", () => {
         : { code: "ok", data: run.result, requestId: run.id };
     },
   };
+});
+
+// The schedule on the real clock (cron-router.test.ts uses fake timers): ticks
+// fire on their second, never before it, and promptly.
+it("fires on the real clock at its scheduled seconds, promptly, one context per run", async () => {
+  const app = createApp({ name: "cron-clock", logger: false, config: { env: {}, argv: [] } });
+  const seen: Array<{ ctx: Context; firedAt: number }> = [];
+  app.handler("tick", async (ctx) => void seen.push({ ctx, firedAt: Date.now() }));
+  app.router("cron", createCronRouter().route("* * * * * *", "tick"));
+  await app.start();
+  try {
+    while (seen.length < 2) await new Promise((r) => setTimeout(r, 20));
+  } finally {
+    await app.stop({ timeout: 1_000 });
+  }
+  const [a, b] = seen.map(({ ctx, firedAt }) => ({ ctx, firedAt, at: Date.parse(ctx.meta.scheduledAt as string) }));
+  for (const run of [a, b]) {
+    expect((run?.at as number) % 1000).toBe(0);
+    expect(run?.firedAt).toBeGreaterThanOrEqual(run?.at as number);
+    expect((run?.firedAt as number) - (run?.at as number)).toBeLessThan(600);
+  }
+  expect((b?.at as number) - (a?.at as number)).toBe(1000);
+  expect(a?.ctx.id).not.toBe(b?.ctx.id);
 });
