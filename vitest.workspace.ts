@@ -28,5 +28,6 @@ export default [
   wegoProject("redis-queue:restart", pkg("redis-queue"), { include: restartTests, sequence: { groupOrder: 1 } }),
   "packages/mysql",
   "examples/exam",
+  "test/pipeline",
   "test/cluster",
 ];
