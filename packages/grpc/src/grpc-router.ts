@@ -6,6 +6,7 @@ import { createDispatcher, createRouteTable, type Dispatcher, type RouteTarget }
 import { takeAdmission } from "./admission.js";
 import { type GrpcRouteSpec, methodPath, type UnaryBinding } from "./call.js";
 import { toConnectError } from "./code-map.js";
+import { compressionDeflate } from "./compression-deflate.js";
 import { type CorsOptions, createCors } from "./cors.js";
 import { createDispatch } from "./dispatch.js";
 import { Health } from "./gen/grpc/health/v1/health_pb.js";
@@ -112,7 +113,11 @@ export function createGrpcRouter(options: GrpcRouterOptions = {}): GrpcRouter {
           })
         : undefined;
 
-      const connect = createConnectRouter({ readMaxBytes, writeMaxBytes, acceptCompression: [compressionGzip, compressionBrotli] });
+      const connect = createConnectRouter({
+        readMaxBytes,
+        writeMaxBytes,
+        acceptCompression: [compressionGzip, compressionBrotli, compressionDeflate],
+      });
       const unary = new Map<string, UnaryBinding>();
       const add = (b: UnaryBinding): UnaryBinding => {
         unary.set(b.path, b);

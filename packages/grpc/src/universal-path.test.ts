@@ -52,12 +52,15 @@ describe("connect's path keeps the status of every answer", () => {
     await started.app.stop();
   });
 
-  it("answers the issue's call (grpc-js, compression 1) with the real status, not 13 RST_STREAM", async () => {
-    // deflate is not among the encodings the router accepts (gzip, br): UNIMPLEMENTED, saying so.
-    const err = (await unary(deflating, "Handle", { route: "two", payload: "{}" })) as grpc.ServiceError;
+  it("answers the issue's call (grpc-js, compression 1 = deflate) with the real status, not 13 RST_STREAM", async () => {
+    // The issue's reproduction: route "Two" is not a route of this app (routes are case-sensitive).
+    const err = (await unary(deflating, "Handle", { route: "Two", payload: "{}" })) as grpc.ServiceError;
     expect(err.code).toBe(grpc.status.UNIMPLEMENTED);
-    // Issue 16 item 5 on this path too: connect writes grpc-message with encodeURIComponent (grpc-js showed "%3A").
-    expect(err.details).toBe('unknown compression "deflate": supported encodings are gzip,br');
+    expect(err.details).toContain("Two");
+    const ok = (await unary(deflating, "Handle", { route: "two", payload: '{"n":3}' })) as { code: string; envelope: string };
+    expect(JSON.parse(ok.envelope)).toMatchObject({ code: "ok", data: { one: 1, two: 3 } });
+    const failed = (await unary(deflating, "Handle", { route: "fail", payload: "{}" })) as { code: string };
+    expect(failed.code).toBe("not_found");
   });
 
   it("answers a grpc-js client with gzip compression on: results, envelopes and statuses", async () => {
