@@ -136,6 +136,12 @@ if (cd "$WORK" && npm create --yes wego@latest scaffold -- --transports http,grp
       cat "$WORK/scaffold-test.log"
       fail "npm test in the scaffolded app"
     fi
+    if (cd "$WORK/scaffold" && PATH="$FLOOR_BIN:$PATH" npm test >"$WORK/scaffold-test-floor.log" 2>&1); then
+      pass "npm test in the scaffolded app on node $("$FLOOR_BIN/node" -v)"
+    else
+      cat "$WORK/scaffold-test-floor.log"
+      fail "npm test in the scaffolded app on node $("$FLOOR_BIN/node" -v)"
+    fi
     if (cd "$WORK/scaffold" && npm run typecheck >"$WORK/scaffold-tsc.log" 2>&1); then
       pass "npm run typecheck (tsc) in the scaffolded app"
     else
