@@ -1,4 +1,4 @@
-import { exitCodeOf } from "@wego/cli";
+import { cliCodes } from "@wego/cli";
 import { type App, WegoError } from "@wego/core";
 
 /** Codes that mean a fault in the program rather than a refusal: their stack is what a developer needs. */
@@ -22,7 +22,7 @@ export function reportStartFailure(app: App, err: unknown, stderr: Pick<NodeJS.W
   // One line, whatever the message holds: a multi-line cause would read as several errors.
   stderr.write(`${app.name}: cannot start: ${e.rawMessage.replace(/\s*\n\s*/g, " ")}${reason}\n`);
   if (faults.has(e.code)) app.log.fatal({ err }, "%s failed to start", app.name);
-  const code = exitCodeOf(e.code);
+  const code = cliCodes.toWire(e);
   process.exitCode = code;
   return code;
 }

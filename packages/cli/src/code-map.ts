@@ -38,12 +38,3 @@ export function exitCodeMap(custom: Partial<Record<Code, number>> = {}): CodeMap
 
 /** The default {@link exitCodeMap}: `cliCodes.toWire(err)` is what a failed command exits with. */
 export const cliCodes: CodeMap<number> = exitCodeMap();
-
-/**
- * The exit code for `code` (0 for `"ok"`).
- *
- * @deprecated Use `cliCodes.toWire(code)` (or `exitCodeMap(custom).toWire`), the code-map verb every transport shares.
- */
-export function exitCodeOf(code: Code | "ok", custom?: Partial<Record<Code, number>>): number {
-  return code === "ok" ? 0 : (custom === undefined ? cliCodes : exitCodeMap(custom)).toWire(code);
-}

@@ -5,5 +5,5 @@
  */
 export { type CliErrorReason, cliError } from "./cli-errors.js";
 export { type CliIo, type CliRouter, type CliRouterOptions, createCliRouter, isCommandMode } from "./cli-router.js";
-export { cliCodes, exitCodeMap, exitCodeOf, exitCodes } from "./code-map.js";
+export { cliCodes, exitCodeMap, exitCodes } from "./code-map.js";
 export { type CommandLine, coerceValue, parseCommandLine } from "./command-line.js";
