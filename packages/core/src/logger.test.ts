@@ -22,25 +22,37 @@ function close(logger: ReturnType<typeof createLogger>): Promise<void> {
   });
 }
 
+/** The JSON lines in the folder's .log files, in file order. */
+async function linesIn(dir: string): Promise<{ files: string[]; lines: { i: number; msg: string }[] }> {
+  const files = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith(".log"));
+  const texts = await Promise.all(files.map((f) => readFile(join(dir, f), "utf8")));
+  const lines = texts.flatMap((text) =>
+    text
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { i: number; msg: string }),
+  );
+  return { files, lines };
+}
+
 describe("createLogger with file", () => {
   it("writes JSON lines to files in a folder it creates and rolls them by size (pino-roll)", async () => {
     const dir = await mkdtemp(join(tmpdir(), "wego-logs-"));
     cleanup.push(dir);
-    const logger = createLogger({ fd: false, file: { path: join(dir, "logs", "app.log"), size: "1k" } });
+    const logs = join(dir, "logs");
+    const logger = createLogger({ fd: false, file: { path: join(logs, "app.log"), size: "1k" } });
     const filler = "x".repeat(200);
-    // The worker writes what it was sent in one go and rolls between writes: send in batches.
-    for (let i = 0; i < 40; i++) {
-      logger.info({ i, filler }, "line");
-      if (i % 8 === 7) await new Promise((resolve) => setTimeout(resolve, 50));
+    // pino-roll checks the size between writes, and the worker writes what it
+    // has been sent in one go: send 2 KB batches, each after the last is on disk.
+    for (let batch = 0; batch < 5; batch++) {
+      for (let i = batch * 8; i < batch * 8 + 8; i++) logger.info({ i, filler }, "line");
+      const until = Date.now() + 10_000;
+      while ((await linesIn(logs)).lines.length < batch * 8 + 8 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
     }
     await close(logger);
 
-    const files = (await readdir(join(dir, "logs"))).filter((f) => f.endsWith(".log"));
-    expect(files.length).toBeGreaterThan(1); // ~10 KB of lines with a 1 KB limit
-    const lines = (await Promise.all(files.map((f) => readFile(join(dir, "logs", f), "utf8"))))
-      .flatMap((text) => text.split("\n"))
-      .filter(Boolean)
-      .map((line) => JSON.parse(line) as { i: number; msg: string });
+    const { files, lines } = await linesIn(logs);
+    expect(files.length).toBeGreaterThan(1); // 10 KB of lines with a 1 KB limit
     expect(lines.map((l) => l.i).sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i));
     expect(lines.every((l) => l.msg === "line")).toBe(true);
   });
