@@ -39,8 +39,10 @@ export function answerClientError(d: Dispatcher, err: NodeJS.ErrnoException, soc
 /** Run `then` once every response already queued on the connection has been written (node writes them in order). */
 function afterPendingAnswers(socket: ClientSocket, then: () => void): void {
   const pending = socket._httpMessage;
-  if (pending === undefined || pending === null || pending.writableFinished) then();
-  else finished(pending, () => afterPendingAnswers(socket, then));
+  if (pending === undefined || pending === null || pending.writableFinished || pending.destroyed) then();
+  // Written: the next queued answer is attached now. Cut short (the client left, or closed its side: node
+  // treats that as gone): nothing more will be written, and waiting again would spin.
+  else finished(pending, (err) => (err === undefined || err === null ? afterPendingAnswers(socket, then) : then()));
 }
 
 function refuse(d: Dispatcher, socket: ClientSocket, e: WegoError): void {

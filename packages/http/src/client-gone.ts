@@ -27,18 +27,25 @@ export function watchClient(socket: Socket): void {
   socket.on("close", onClose);
 }
 
+const gone = (): WegoError => new WegoError("cancelled", "client closed the connection");
+
 function onClose(this: Watched): void {
   const first = this[kFirst];
   const more = this[kMore];
   if (first === undefined && more === undefined) return;
   this[kFirst] = undefined;
   this[kMore] = undefined;
-  first?.abort(new WegoError("cancelled", "client closed the connection"));
-  if (more !== undefined) for (const ctx of more) ctx.abort(new WegoError("cancelled", "client closed the connection"));
+  first?.abort(gone());
+  if (more !== undefined) for (const ctx of more) ctx.abort(gone());
 }
 
 /** `ctx`, dispatched from a request on `socket`, was not answered at once: abort it if the client leaves. */
 export function awaitAnswer(socket: Socket, ctx: Context): void {
+  if (socket.destroyed) {
+    // Gone already (mid-body, between `end` and now): `close` has fired, nothing would abort it later.
+    ctx.abort(gone());
+    return;
+  }
   const s = socket as Watched;
   if (s[kFirst] === undefined) s[kFirst] = ctx;
   else if (s[kMore] === undefined) s[kMore] = [ctx];

@@ -58,11 +58,17 @@ describeRouterConformance("http", () => {
       const half = body.length >> 1;
       const socket = connect(router.port as number, "127.0.0.1");
       let text = "";
+      let complete!: () => void;
+      const answered = new Promise<void>((resolve) => {
+        complete = resolve;
+      });
       socket.setEncoding("utf8");
       socket.on("data", (d: string) => {
         text += d;
+        const end = text.indexOf("\r\n\r\n");
+        const length = Number(/\r\ncontent-length: (\d+)/i.exec(text.slice(0, end))?.[1] ?? Number.NaN);
+        if (end !== -1 && text.length - end - 4 >= length) complete();
       });
-      const closed = new Promise<void>((resolve) => socket.on("close", () => resolve()));
       await new Promise<void>((resolve, reject) => socket.once("connect", resolve).once("error", reject));
       socket.write(`POST /${route} HTTP/1.1\r\nhost: t\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n`);
       socket.write(body.subarray(0, half));
@@ -70,11 +76,12 @@ describeRouterConformance("http", () => {
       await new Promise((r) => setTimeout(r, 50));
       return {
         async finish() {
-          socket.end(body.subarray(half));
-          await closed;
-          const [head = "", payload = ""] = text.split("\r\n\r\n");
-          const echoed = /\r\nx-request-id: ([^\r]+)/i.exec(head)?.[1];
-          return replyOf(JSON.parse(payload) as Envelope, echoed);
+          socket.write(body.subarray(half));
+          await answered;
+          socket.destroy();
+          const end = text.indexOf("\r\n\r\n");
+          const echoed = /\r\nx-request-id: ([^\r]+)/i.exec(text.slice(0, end))?.[1];
+          return replyOf(JSON.parse(text.slice(end + 4)) as Envelope, echoed);
         },
       };
     },

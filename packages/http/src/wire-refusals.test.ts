@@ -65,6 +65,18 @@ describe("requests node's parser refuses, over a raw TCP connection", () => {
     ]);
   });
 
+  // Some nc builds half-close when their input ends; node takes that as the client leaving (as nginx does):
+  // the refusal waiting for the first answer must give up then, not wait on a response that will never finish.
+  it("closes at once when the client half-closes after a malformed pipeline, and keeps serving", async () => {
+    const { s } = await twoServer();
+    const c = rawClient(s.router.port as number);
+    c.end("GET /exam/two HTTP/1.1\r\nHost: t\r\nX-Request-Id: pipe-1\r\n\r\nBR@W / HTTP/1.1\r\nHost: t\r\n\r\n");
+    const t0 = Date.now();
+    await c.ended;
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect((await s.call("GET", "/fast")).status).toBe(200);
+  });
+
   // Issue 16, item 3: node's own answer was a bare 400, without envelope or request id.
   it("answers an HTTP/1.1 request without Host with the envelope, a request id and connection: close; no handler runs", async () => {
     const { s, ran } = await twoServer();
