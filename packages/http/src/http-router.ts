@@ -9,14 +9,20 @@ import { probeRoutes } from "./probes.js";
 import { createRequestPath } from "./request-path.js";
 import { HTTP_METHODS, type HttpMethod, type HttpRoute, Kind, type RouteSpec } from "./route-spec.js";
 
+/** What a route points at: a typed handler (`defineHandler`), a registered handler's name, or an endpoint. */
 export type { RouteTarget };
 
 /** The HTTP router: register routes, then `app.router("http", router)`. */
 export interface HttpRouter extends Router {
+  /** Serve GET (and HEAD) `path` with `target`: a typed handler, a handler name or an endpoint. */
   get(path: string, target: RouteTarget): this;
+  /** Serve POST `path` with `target`. */
   post(path: string, target: RouteTarget): this;
+  /** Serve PUT `path` with `target`. */
   put(path: string, target: RouteTarget): this;
+  /** Serve PATCH `path` with `target`. */
   patch(path: string, target: RouteTarget): this;
+  /** Serve DELETE `path` with `target`. */
   delete(path: string, target: RouteTarget): this;
   /** Every method in {@link HTTP_METHODS}. */
   all(path: string, target: RouteTarget): this;
