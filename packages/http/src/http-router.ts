@@ -1,7 +1,14 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { App, RouteInfo, Router, StopOptions } from "@wego/core";
-import { createDispatcher, createRouteTable, type RouteTarget } from "@wego/core/transport";
+import {
+  type App,
+  createDispatcher,
+  createRouteTable,
+  type RouteInfo,
+  type Router,
+  type RouteTarget,
+  type StopOptions,
+} from "@wego/core/transport";
 import { type Draining, drainServer } from "./drain.js";
 import { httpError } from "./errors.js";
 import { type HttpRouterOptions, resolveOptions } from "./options.js";
