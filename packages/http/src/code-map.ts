@@ -1,31 +1,11 @@
 import type { Code } from "@wego/core";
-import { type CodeMap, defineCodeMap } from "@wego/core/transport";
+import { type CodeMap, defineCodeMap, httpStatusByCode } from "@wego/core/transport";
 
 /**
- * HTTP status for each wego code. `unimplemented` is 501 for a handler that
- * says so; an unknown route is 404 and a wrong method 405 (by reason, below).
- * docs/errors.md carries the same table (a test keeps them equal).
+ * Reasons whose status is more precise than their code's (core's
+ * `httpStatusByCode`, the HTTP column of docs/errors.md: `unimplemented` is 501
+ * for a handler that says so, an unknown route 404 and a wrong method 405).
  */
-const byCode: Readonly<Record<Code, number>> = {
-  cancelled: 499,
-  unknown: 500,
-  invalid_argument: 400,
-  deadline_exceeded: 504,
-  not_found: 404,
-  already_exists: 409,
-  permission_denied: 403,
-  resource_exhausted: 429,
-  failed_precondition: 400,
-  aborted: 409,
-  out_of_range: 400,
-  unimplemented: 501,
-  internal: 500,
-  unavailable: 503,
-  data_loss: 500,
-  unauthenticated: 401,
-};
-
-/** Reasons whose status is more precise than their code's. */
 const byReason: Readonly<Record<string, number>> = {
   WEGO_ERR_HTTP_ROUTE_UNKNOWN: 404,
   WEGO_ERR_HTTP_METHOD_NOT_ALLOWED: 405,
@@ -66,7 +46,7 @@ for (const [statuses, code] of [
  * httpCodes.toWire(err);     // 404 for a not_found error, 413 for WEGO_ERR_HTTP_BODY_TOO_LARGE
  * httpCodes.fromWire(503);   // "unavailable"
  */
-export const httpCodes: CodeMap<number> = defineCodeMap<number>({ byCode, byReason, fromWire, fallback: "internal" });
+export const httpCodes: CodeMap<number> = defineCodeMap<number>({ byCode: httpStatusByCode, byReason, fromWire, fallback: "internal" });
 
 /** @internal For http-client.ts: the code of an error status, none below 400. */
 export function codeOfStatus(status: number): Code | undefined {
