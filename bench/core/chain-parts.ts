@@ -3,10 +3,10 @@
 //   invoke       app.invoke(endpoint, { request })   — the public invocation API (one dispatch)
 //   dispatch     a transport's dispatcher.dispatch(route, inv, answer) — what every router pays
 //   koa-respond  koa-compose with 13 middlewares, then `.then(respond)` (how Koa answers a request)
-//   wego   app.run(endpoint, app.context(init))   — the pre-pipeline transport path (kept to compare)
-//   bare   endpoint(app.context(init))            — without in-flight tracking
+//   bare   endpoint(context)                      — the endpoint alone: no dispatch, no tracking
 //   reuse  endpoint(ctx), one context for every call — without building a Context either
 //   koa    koa-compose with 13 middlewares, no answer step
+// (an older checkout's build also has `wego`: app.run(endpoint, app.context(init)), the transport path before dispatch)
 //   node bench/core/chain-parts.ts <a> <b> [rounds=5] [ms=3000]   (after `pnpm build`)
 // prints a ÷ b (calls per second) per round and their median. A side may be
 // `<repo root>:<variant>` to run another checkout's build of this file (a git
@@ -38,14 +38,11 @@ const variants: Record<string, (n: number) => Promise<void>> = {
       await koa(ctx).then(() => respond(ctx));
     }
   },
-  wego: async (n) => {
-    for (let i = 0; i < n; i++) await app.run(wegoEndpoint, app.context(init));
-  },
   bare: async (n) => {
-    for (let i = 0; i < n; i++) await wegoEndpoint(app.context(init));
+    for (let i = 0; i < n; i++) await wegoEndpoint(dispatcher.context("bench", inv));
   },
   reuse: async (n) => {
-    const ctx = app.context(init);
+    const ctx = dispatcher.context("bench", inv);
     for (let i = 0; i < n; i++) await wegoEndpoint(ctx);
   },
   koa: async (n) => {
@@ -54,6 +51,7 @@ const variants: Record<string, (n: number) => Promise<void>> = {
 };
 
 if (process.argv[2] === "worker") {
+  await app.start(); // as a served app is; app.invoke caches resolved targets once running
   const run = variants[process.argv[3] as string];
   if (run === undefined) throw new Error(`unknown variant ${process.argv[3]}`);
   const ms = Number(process.argv[4]);
@@ -68,7 +66,7 @@ if (process.argv[2] === "worker") {
   }
   console.log(Math.round(calls / ((performance.now() - t0) / 1000)));
 } else {
-  const [a = "bare", b = "wego", rounds = "5", ms = "3000"] = process.argv.slice(2);
+  const [a = "invoke", b = "koa-respond", rounds = "5", ms = "3000"] = process.argv.slice(2);
   execFileSync("taskset", ["-c", "0", "true"]); // fail early without taskset
   const sideOf = (spec: string): [string, string] => {
     const at = spec.lastIndexOf(":");

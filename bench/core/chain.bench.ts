@@ -8,9 +8,9 @@ import { app, hand0, init, koa, wegoEndpoint, wegoPlainEndpoint } from "./chain-
 const results = await runMicro(
   [
     {
-      name: "wego: context + 3 filters + 10-service chain (app.run)",
+      name: "wego: 3 filters + 10-service chain through app.invoke (one dispatch)",
       async run(n) {
-        for (let i = 0; i < n; i++) await app.run(wegoEndpoint, app.context(init));
+        for (let i = 0; i < n; i++) await app.invoke(wegoEndpoint, init);
       },
     },
     {
@@ -22,7 +22,7 @@ const results = await runMicro(
     {
       name: "wego, filters not async (act before the call only)",
       async run(n) {
-        for (let i = 0; i < n; i++) await app.run(wegoPlainEndpoint, app.context(init));
+        for (let i = 0; i < n; i++) await app.invoke(wegoPlainEndpoint, init);
       },
     },
     {

@@ -78,7 +78,7 @@ const results = await runRounds(
     return {
       name,
       async run(n: number) {
-        for (let i = 0; i < n; i++) await app.run(ep, app.context(init));
+        for (let i = 0; i < n; i++) await app.invoke(ep, init);
       },
     };
   }),

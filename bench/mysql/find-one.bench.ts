@@ -74,7 +74,6 @@ app.handler(
   ),
 );
 await app.start({ servers: [] });
-const endpoint: Endpoint = app.resolve("user.get").endpoint;
 
 // The raw floor: the same SELECT on a mysql2 pool of the same size.
 const raw = createPool({ ...conn, database: dbName, connectionLimit: CONCURRENCY });
@@ -89,7 +88,7 @@ interface Case {
 const cases: Case[] = [
   {
     name: "wego handler: scope + UserRepo(ctx).fetchId",
-    op: (id) => app.run(endpoint, app.context({ transport: "bench", route: "user.get", handler: "user.get", request: { id } })),
+    op: (id) => app.invoke("user.get", { transport: "bench", request: { id } }),
   },
   { name: "bare MikroORM: em.fork().findOne(User, id)", op: (id) => bare.em.fork().findOne(User, id) },
   { name: "raw mysql2: pool.query(SELECT … WHERE id = ?)", op: (id) => raw.query("select * from `user` where `id` = ? limit 1", [id]) },

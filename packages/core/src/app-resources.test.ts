@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { createApp } from "./app.js";
-import { appOf } from "./app-context.js";
 import { Context } from "./context.js";
 import type { WegoError } from "./errors/wego-error.js";
 import { DEFAULT_EPOCH } from "./id/snowflake.js";
 import type { CacheStore, WorkerIdLease } from "./ports.js";
+import { createTestContext } from "./testing/test-context.js";
 
 const quiet = { logger: false as const };
 
@@ -154,13 +154,13 @@ describe("app.cache", () => {
   });
 });
 
-describe("appOf(ctx)", () => {
+describe("ctx.app", () => {
   it("is the app for contexts it built and their parallel forks, undefined for hand-made contexts", () => {
     const app = createApp({ ...quiet, config: { env: {}, argv: [] } });
-    const ctx = app.context({ transport: "memory", route: "r" });
-    expect(appOf(ctx)).toBe(app);
-    expect(appOf(ctx.fork())).toBe(app);
+    const ctx = createTestContext(app, { route: "r" });
+    expect(ctx.app).toBe(app);
+    expect(ctx.fork().app).toBe(app);
     const handMade = new Context({ log: app.log, newRequestId: () => "x" }, { transport: "memory", route: "r" });
-    expect(appOf(handMade)).toBeUndefined();
+    expect(handMade.app).toBeUndefined();
   });
 });

@@ -4,13 +4,18 @@ import { createContextKey } from "./context-key.js";
 import { WegoError } from "./errors/wego-error.js";
 import { filters } from "./filter.js";
 import type { Router } from "./router.js";
+import { createRouteTable } from "./transport/route-table.js";
 
 const quiet = (extra: Parameters<typeof createApp>[0] = {}) => createApp({ logger: false, config: { env: {}, argv: [] }, ...extra });
 
 function recordingRouter(log: string[], name: string, opts: { fail?: boolean; target?: string } = {}): Router {
   return {
     start(app) {
-      if (opts.target) app.resolve(opts.target, `${name}-route`);
+      if (opts.target) {
+        const table = createRouteTable(name);
+        table.add(`${name}-route`, opts.target, undefined);
+        table.start(app);
+      }
       if (opts.fail) throw new Error(`${name} port in use`);
       log.push(`start:${name}`);
     },
@@ -87,7 +92,6 @@ describe("createApp", () => {
       "late",
       filters.create((ctx) => void ctx.response("ok", true)),
     );
-    expect(app.resolve(ref).name).toBe("late");
     expect(await app.invoke(ref, { transport: "memory" })).toEqual({ ok: true });
     expect(() => app.handler("late", async () => 1)).toThrow(/already registered/);
   });

@@ -20,14 +20,11 @@ import { createLogger, type LoggerOptions } from "./logger.js";
 import type { CacheStore, WorkerIdLease } from "./ports.js";
 import type { Provider, RouteInfo, Router } from "./router.js";
 import { isSettled, settledValue } from "./settled.js";
-import { createDispatcher, type Dispatcher } from "./transport/dispatcher.js";
+import { createDispatcher, type Dispatcher, type DispatchTarget } from "./transport/dispatcher.js";
 import { type AppInternals, kInternals } from "./transport/internals.js";
 
 export type { AppOptions, AppState, Check, Readiness, StartOptions } from "./app-options.js";
 export { type ResolvedHandler, targetName } from "./handler-registry.js";
-
-/** How `app.serve` hands an outcome back: `failed` tells a rejection (with its reason in `error`) from a result. */
-export type Reply<T = unknown> = (result: T | undefined, error: unknown, failed: boolean) => void;
 
 /** Options of `app.invoke`: the invocation as a transport would describe it. */
 export interface InvokeInit {
@@ -111,24 +108,6 @@ export interface App extends AppView {
    * Then shutdown hooks, the lease, providers. Idempotent.
    */
   stop(options?: { timeout?: number }): Promise<void>;
-
-  /** @deprecated for transports: use `@wego/core/transport`'s route table. Resolve a route target. */
-  resolve(target: string | Endpoint, route?: string): ResolvedHandler;
-  /** @deprecated for transports: use `@wego/core/transport`'s dispatcher. Build a Context. */
-  context(init: InvocationInit): Context;
-  /** @deprecated for transports: use `@wego/core/transport`'s dispatcher. */
-  run<T>(endpoint: Endpoint<T>, ctx: Context): Promise<T>;
-  /** @deprecated for transports: use `@wego/core/transport`'s dispatcher. */
-  serve<T>(endpoint: Endpoint<T>, ctx: Context, reply: Reply<T>): void;
-}
-
-/** A reply called from a reaction: a throw there would become an unhandled rejection, so it is logged instead. */
-function replyLate<T>(reply: Reply<T>, ctx: Context, result: T | undefined, error: unknown, failed: boolean): void {
-  try {
-    reply(result, error, failed);
-  } catch (err) {
-    ctx.log.error({ err }, "a transport's reply to %s threw", ctx.handler);
-  }
 }
 
 class WegoApp implements App {
@@ -144,6 +123,7 @@ class WegoApp implements App {
   readonly #resources: AppResources;
   readonly #life: Lifecycle;
   readonly #invokers = new Map<string, Dispatcher>();
+  readonly #targets = new Map<string | Endpoint, DispatchTarget>();
   #metrics: Registry | undefined;
 
   constructor(options: AppOptions) {
@@ -173,8 +153,8 @@ class WegoApp implements App {
     this[kInternals] = {
       context: (init) => new Context(this.#host, init),
       resolve: (target, route) => this.#registry.resolve(target, route),
-      track: (ctx) => life.track(ctx),
-      untrack: (ctx) => life.done(ctx),
+      track: life.track.bind(life),
+      untrack: life.done.bind(life),
       inflight: () => life.inflight,
       stopped: () => life.state === "stopped",
       host: { log: this.log },
@@ -277,12 +257,6 @@ class WegoApp implements App {
   }
 
   invoke<T extends string | Endpoint>(target: T, init: InvokeInit = {}): Promise<OutputOf<T>> {
-    let resolved: ResolvedHandler;
-    try {
-      resolved = this.#registry.resolve(target, init.route);
-    } catch (err) {
-      return Promise.reject(err);
-    }
     const transport = init.transport ?? "memory";
     let d = this.#invokers.get(transport);
     if (d === undefined) {
@@ -290,79 +264,20 @@ class WegoApp implements App {
       if (this.#life.state === "stopping") d.close();
       this.#invokers.set(transport, d);
     }
+    // Targets resolve once (after start the registry no longer changes for them): a map hit per call.
+    let t = init.route === undefined ? this.#targets.get(target) : undefined;
+    if (t === undefined) {
+      let resolved: ResolvedHandler;
+      try {
+        resolved = this.#registry.resolve(target, init.route);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+      t = { route: init.route ?? resolved.name, handler: resolved.name, endpoint: resolved.endpoint };
+      if (init.route === undefined && this.#life.state === "running") this.#targets.set(target, t);
+    }
     // `init` holds the invocation's fields under dispatch's names: passed as it is, nothing copied.
-    return d.call({ route: init.route ?? resolved.name, handler: resolved.name, endpoint: resolved.endpoint }, init) as Promise<
-      OutputOf<T>
-    >;
-  }
-
-  resolve(target: string | Endpoint, route?: string): ResolvedHandler {
-    return this.#registry.resolve(target, route);
-  }
-
-  context(init: InvocationInit): Context {
-    return new Context(this.#host, init);
-  }
-
-  run<T>(endpoint: Endpoint<T>, ctx: Context): Promise<T> {
-    const state = this.#life.state;
-    if (state === "stopping" || state === "stopped") {
-      ctx.dispose();
-      return Promise.reject(frameworkError("WEGO_ERR_APP_STOPPING"));
-    }
-    const life = this.#life;
-    life.track(ctx);
-    let p: Promise<T>;
-    try {
-      p = endpoint(ctx);
-      // An endpoint written in plain JS may return a bare value.
-      if (typeof (p as Partial<Promise<T>> | undefined)?.then !== "function") p = Promise.resolve(p);
-    } catch (err) {
-      p = Promise.reject(err);
-    }
-    if (isSettled(p)) life.done(ctx);
-    else {
-      const done = (): void => life.done(ctx);
-      p.then(done, done);
-    }
-    return p;
-  }
-
-  serve<T>(endpoint: Endpoint<T>, ctx: Context, reply: Reply<T>): void {
-    const state = this.#life.state;
-    if (state === "stopping" || state === "stopped") {
-      ctx.dispose();
-      reply(undefined, frameworkError("WEGO_ERR_APP_STOPPING"), true);
-      return;
-    }
-    const life = this.#life;
-    life.track(ctx);
-    let p: Promise<T>;
-    try {
-      p = endpoint(ctx);
-    } catch (err) {
-      life.done(ctx);
-      reply(undefined, err, true);
-      return;
-    }
-    if (typeof (p as Partial<Promise<T>> | undefined)?.then !== "function") {
-      life.done(ctx);
-      reply(p as T, undefined, false);
-    } else if (isSettled(p)) {
-      life.done(ctx);
-      reply(settledValue(p), undefined, false);
-    } else {
-      p.then(
-        (result) => {
-          life.done(ctx);
-          replyLate(reply, ctx, result, undefined, false);
-        },
-        (err: unknown) => {
-          life.done(ctx);
-          replyLate(reply, ctx, undefined, err, true);
-        },
-      );
-    }
+    return d.call(t, init) as Promise<OutputOf<T>>;
   }
 }
 

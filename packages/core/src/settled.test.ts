@@ -1,12 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { createApp } from "./app.js";
+import { type App, createApp } from "./app.js";
 import type { Context } from "./context.js";
 import { WegoError } from "./errors/wego-error.js";
-import { filters } from "./filter.js";
+import { type Endpoint, filters } from "./filter.js";
 import { services } from "./service.js";
 import { isSettled, settled, settledValue } from "./settled.js";
+import { createTestContext } from "./testing/test-context.js";
+import { createDispatcher } from "./transport/dispatcher.js";
 
 const app = () => createApp({ logger: false, config: { env: {}, argv: [] } });
+/** The endpoint through a transport's dispatcher, as a promise (what `app.invoke` does). */
+const callOn = (a: App, endpoint: Endpoint) => createDispatcher(a, { transport: "test" }).call({ route: "r", handler: "h", endpoint }, {});
 const init = { transport: "test", route: "r" };
 const check = (_ctx: Context, next: () => Promise<void>) => next();
 const hello = (ctx: Context) => {
@@ -33,10 +37,10 @@ describe("settled promises (answers without a microtask hop)", () => {
   it("create and comm mark their promise when every service finished synchronously, and only then", async () => {
     const a = app();
     for (const make of [filters.create, filters.comm]) {
-      const sync = make(services.chain(check, hello))(a.context(init));
+      const sync = make(services.chain(check, hello))(createTestContext(a, init));
       expect(isSettled(sync)).toBe(true);
       expect(settledValue(sync)).toEqual({ hello: "world" });
-      const async = make(services.chain(check, later))(a.context(init));
+      const async = make(services.chain(check, later))(createTestContext(a, init));
       expect(isSettled(async)).toBe(false);
       await expect(async).resolves.toEqual({ late: true });
     }
@@ -44,21 +48,21 @@ describe("settled promises (answers without a microtask hop)", () => {
 
   it("a chain whose service returns something other than undefined is treated as asynchronous", async () => {
     const a = app();
-    const p = filters.create(services.chain(check, () => 7 as unknown as undefined))(a.context(init));
+    const p = filters.create(services.chain(check, () => 7 as unknown as undefined))(createTestContext(a, init));
     expect(isSettled(p)).toBe(false);
     await expect(p).resolves.toBeUndefined();
   });
 
   it("the response filter passes a settled promise through and still normalises failures", async () => {
     const a = app();
-    const ok = filters.chain(filters.response(), filters.comm(hello))(a.context(init));
+    const ok = filters.chain(filters.response(), filters.comm(hello))(createTestContext(a, init));
     expect(isSettled(ok)).toBe(true);
     const failing = filters.chain(
       filters.response(),
       filters.comm(() => {
         throw "a string";
       }),
-    )(a.context(init));
+    )(createTestContext(a, init));
     expect(isSettled(failing)).toBe(false);
     const err = await failing.catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WegoError);
@@ -76,19 +80,19 @@ describe("settled promises (answers without a microtask hop)", () => {
       },
     ]) {
       const err = await filters
-        .create(service)(a.context(init))
+        .create(service)(createTestContext(a, init))
         .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(WegoError);
       expect((err as WegoError).code).toBe("internal");
     }
   });
 
-  it("app.run clears a synchronous invocation from in-flight at once, an asynchronous one when it settles", async () => {
+  it("dispatcher.call clears a synchronous invocation from in-flight at once, an asynchronous one when it settles", async () => {
     const a = app();
-    const sync = a.run(filters.create(hello), a.context(init));
+    const sync = callOn(a, filters.create(hello));
     expect(isSettled(sync)).toBe(true);
     expect(a.inflight).toBe(0);
-    const pending = a.run(filters.create(later), a.context(init));
+    const pending = callOn(a, filters.create(later));
     expect(a.inflight).toBe(1);
     await pending;
     expect(a.inflight).toBe(0);
@@ -97,7 +101,7 @@ describe("settled promises (answers without a microtask hop)", () => {
   it("a filter that wraps the result hides the mark, so nobody reads a value it has not produced yet", async () => {
     const a = app();
     const upper = filters.chain((next) => async (ctx) => ({ wrapped: await next(ctx) }), filters.create(hello));
-    const p = a.run(upper, a.context(init));
+    const p = callOn(a, upper);
     expect(isSettled(p)).toBe(false);
     await expect(p).resolves.toEqual({ wrapped: { hello: "world" } });
   });

@@ -1,4 +1,5 @@
-import type { DistributedLock, LockHandle } from "@wego/core";
+import type { DistributedLock } from "@wego/core";
+import type { LockHandle } from "@wego/core/transport";
 
 interface Lease {
   token: number;

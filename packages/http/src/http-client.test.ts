@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type App, createApp, createCircuitBreaker, WegoError } from "@wego/core";
+import { createTestContext } from "@wego/core/testing";
 import { describe, expect, it } from "vitest";
 import { createHttpClient, type HttpClient, retryAfterMs } from "./http-client.js";
 import { onCleanup, serve } from "./test-helpers.js";
@@ -55,7 +56,7 @@ async function deadUrl(): Promise<string> {
 }
 
 function appContext(app: App, meta: Record<string, string> = {}, deadline?: number) {
-  return app.context({ transport: "test", route: "t", id: "req-ctx-1", meta, ...(deadline ? { deadline } : {}) });
+  return createTestContext(app, { transport: "test", route: "t", id: "req-ctx-1", meta, ...(deadline ? { deadline } : {}) });
 }
 
 describe("http client", () => {

@@ -6,11 +6,10 @@ import {
   type Code,
   type Context,
   createCircuitBreaker,
-  frameworkError,
-  isBadInput,
   isCode,
   WegoError,
 } from "@wego/core";
+import { frameworkError, isBadInput } from "@wego/core/transport";
 import sjson from "secure-json-parse";
 import type { Pool } from "undici";
 import { type Balancer, createBalancer, type Upstream } from "./balancer.js";

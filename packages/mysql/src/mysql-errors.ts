@@ -1,4 +1,5 @@
-import { type Code, catalogueError, type WegoError } from "@wego/core";
+import type { Code } from "@wego/core";
+import { defineErrors } from "@wego/core/transport";
 
 /**
  * Misuse and start-up errors of @wego/mysql, each with a stable reason
@@ -18,6 +19,4 @@ export const mysqlReasons = {
 export type MysqlReason = keyof typeof mysqlReasons;
 
 /** Build the error `reason`, filling `%s` in order with `args`. */
-export function mysqlFrameworkError(reason: MysqlReason, ...args: unknown[]): WegoError {
-  return catalogueError(mysqlReasons, reason, args);
-}
+export const mysqlFrameworkError = defineErrors(mysqlReasons);

@@ -1,5 +1,5 @@
-import { Code, isBadInput, isCode, publicMessage, WegoError } from "@wego/core";
-import { type CodeMap, defineCodeMap } from "@wego/core/transport";
+import { Code, isCode, publicMessage, WegoError } from "@wego/core";
+import { type CodeMap, defineCodeMap, isBadInput } from "@wego/core/transport";
 
 /** What the queue does with a failed run: try again with the job's backoff, or fail it at once to the dead letters. */
 export type QueueWire = "retry" | "fail";

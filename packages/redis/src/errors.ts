@@ -1,4 +1,5 @@
-import { type Code, catalogueError, type WegoError } from "@wego/core";
+import type { Code } from "@wego/core";
+import { defineErrors } from "@wego/core/transport";
 
 /**
  * Misuse errors of @wego/redis, each with a stable reason documented in
@@ -18,9 +19,7 @@ export const redisCatalogue = {
 export type RedisReason = keyof typeof redisCatalogue;
 
 /** Build the catalogued error `reason`, filling `%s` in order with `args`. */
-export function redisError(reason: RedisReason, ...args: unknown[]): WegoError {
-  return catalogueError(redisCatalogue, reason, args);
-}
+export const redisError = defineErrors(redisCatalogue);
 
 /** Validate a positive integer option (ttl, window, limit…). */
 export function positiveInt(name: string, value: number): number {

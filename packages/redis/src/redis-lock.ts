@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import type { DistributedLock, LockHandle } from "@wego/core";
+import type { DistributedLock } from "@wego/core";
+import type { LockHandle } from "@wego/core/transport";
 import type { Redis } from "ioredis";
 import { positiveInt } from "./errors.js";
 import { bindScript } from "./lua.js";

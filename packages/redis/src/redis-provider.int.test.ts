@@ -1,4 +1,5 @@
 import { createApp, WegoError } from "@wego/core";
+import { createTestContext } from "@wego/core/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { duplicateRedis, redis, redisKey, redisProvider, resolveRedisOptions } from "./redis-provider.js";
 import { deleteByPrefix, testClient, testRedisUrl, uniquePrefix } from "./test-support.js";
@@ -85,13 +86,13 @@ describe("redisProvider", () => {
     stopping.push(() => app.stop());
     expect(await app.invoke("viaCtx", { transport: "memory" })).toBe(1);
     const own = testClient();
-    const ctx = app.context({ transport: "memory", route: "x" });
+    const ctx = createTestContext(app, { route: "x" });
     ctx.set(redisKey, own);
     expect(redis(ctx)).toBe(own);
     await own.quit();
     // A context no app built, without the key: a clear error.
     const bare = quiet();
-    const orphan = bare.context({ transport: "memory", route: "x" });
+    const orphan = createTestContext(bare, { route: "x" });
     expect(() => redis(orphan)).toThrow(WegoError);
   });
 

@@ -1,6 +1,7 @@
 import type { ConnectionOptions as TlsOptions } from "node:tls";
 import type { App, Config, ContextKey, Provider } from "@wego/core";
-import { appOf, Context, createContextKey } from "@wego/core";
+import { createContextKey } from "@wego/core";
+import { Context } from "@wego/core/transport";
 import { Redis, type RedisOptions } from "ioredis";
 import { redisError } from "./errors.js";
 import { createRedisCacheStore } from "./redis-cache-store.js";
@@ -226,7 +227,7 @@ async function quit(client: Redis): Promise<void> {
  * app's). Throws `WEGO_ERR_REDIS_NOT_REGISTERED` otherwise.
  */
 export function redis(source: App | Context, key: ContextKey<Redis | undefined> = redisKey): Redis {
-  const client = source.get(key) ?? (source instanceof Context ? appOf(source)?.get(key) : undefined);
+  const client = source.get(key) ?? (source instanceof Context ? source.app?.get(key) : undefined);
   if (client === undefined) throw redisError("WEGO_ERR_REDIS_NOT_REGISTERED", key.description);
   return client;
 }

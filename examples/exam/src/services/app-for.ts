@@ -1,4 +1,4 @@
-import { type AppView, appOf, type Context, WegoError } from "@wego/core";
+import { type AppView, type Context, WegoError } from "@wego/core";
 
 /**
  * The app that runs this invocation (what the seed reached through the
@@ -6,7 +6,7 @@ import { type AppView, appOf, type Context, WegoError } from "@wego/core";
  * builds knows its app.
  */
 export function appFor(ctx: Context): AppView {
-  const app = appOf(ctx);
+  const app = ctx.app;
   if (app === undefined) throw new WegoError("internal", "this service needs a context built by an app");
   return app;
 }

@@ -234,4 +234,21 @@ describe("dispatch", () => {
     expect(app.inflight).toBe(0);
     expect(d.active).toBe(0);
   });
+
+  it("logs an answer that throws instead of letting it escape, sync or async", async () => {
+    const { stream, lines } = logLines();
+    const d = setup({ logger: pino({ level: "debug" }, stream) });
+    const thrower: Answer = () => {
+      throw new Error("the transport's write failed");
+    };
+    d.dispatch(target(filters.create((ctx) => void ctx.response("a", 1))), {}, thrower);
+    d.dispatch(
+      target(async () => 1),
+      {},
+      thrower,
+    );
+    await new Promise((r) => setTimeout(r, 20));
+    expect(lines.filter((l) => String(l.msg).includes("answer")).length).toBe(2);
+    expect(app.inflight).toBe(0);
+  });
 });
