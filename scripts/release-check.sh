@@ -28,8 +28,10 @@ step() { printf '\n== release check: %s (%ss)\n' "$*" "$(($(date +%s) - T0))"; }
 pass() { printf 'PASS %s\n' "$*"; }
 fail() { printf 'FAIL %s\n' "$*"; failures=$((failures + 1)); }
 cleanup() {
-  [ -n "$VERDACCIO_PID" ] && kill "$VERDACCIO_PID" 2>/dev/null && wait "$VERDACCIO_PID" 2>/dev/null
-  [ "${WEGO_KEEP:-}" = 1 ] && echo "kept $WORK" || rm -rf "$WORK"
+  local status=$? # the script's own: verdaccio's exit by SIGTERM must not replace it
+  if [ -n "$VERDACCIO_PID" ]; then kill "$VERDACCIO_PID" 2>/dev/null || true; wait "$VERDACCIO_PID" 2>/dev/null || true; fi
+  if [ "${WEGO_KEEP:-}" = 1 ]; then echo "kept $WORK"; else rm -rf "$WORK"; fi
+  exit "$status"
 }
 trap cleanup EXIT
 
