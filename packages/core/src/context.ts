@@ -76,10 +76,8 @@ export class Context {
   _prev: Context | undefined = undefined;
   /** @internal */
   _next: Context | undefined = undefined;
-  /** @internal The dispatch that answers this invocation, called when it is aborted (deadline, shutdown, disconnect). */
-  _onAbort: ((ctx: Context, reason: unknown) => void) | undefined = undefined;
-  /** @internal The dispatcher that owns this invocation. */
-  _owner: unknown = undefined;
+  /** @internal The dispatch that owns this invocation; told when it is aborted (deadline, shutdown, disconnect). */
+  _owner: { aborted(ctx: Context, reason: unknown): void } | undefined = undefined;
   /** @internal The transport's pending answer (see transport/dispatcher.ts). */
   _answer: unknown = undefined;
 
@@ -197,8 +195,8 @@ export class Context {
     this.#abortReason = reason === undefined ? new WegoError("cancelled", "invocation cancelled") : WegoError.from(reason, "cancelled");
     this.#clearTimer();
     this.#ac?.abort(this.#abortReason);
-    const hook = this._onAbort;
-    if (hook !== undefined) hook(this, this.#abortReason);
+    const owner = this._owner;
+    if (owner !== undefined) owner.aborted(this, this.#abortReason);
   }
 
   /** Throw the abort reason if this invocation was aborted. */

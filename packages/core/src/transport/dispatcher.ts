@@ -84,7 +84,8 @@ export interface Dispatcher {
    * caller gets the endpoint's own promise, so the call costs what awaiting
    * the endpoint costs: it rejects with what the handler threw (a WegoError
    * from `filters.create` and typed handlers' input checks; normalise others
-   * with `WegoError.from`), logged once as dispatch logs; a handler left
+   * with `WegoError.from`), and the caller, who gets it, logs it if it wants
+   * (`filters.create` has logged a fault already); a handler left
    * running at the stop deadline is aborted (its signal fires) and untracked,
    * and the promise settles when it does. With a deadline or signal it
    * settles at the deadline or abort, with the normalised error.
@@ -198,7 +199,6 @@ export function createDispatcher(app: App, options: DispatcherOptions): Dispatch
     const p = ctx._answer as Answer | undefined;
     if (p === undefined) return undefined;
     ctx._answer = undefined;
-    ctx._onAbort = undefined;
     internals.untrack(ctx);
     if (--active === 0 && idle !== undefined) idle();
     return p;
@@ -222,6 +222,9 @@ export function createDispatcher(app: App, options: DispatcherOptions): Dispatch
     }
   }
 
+  // What a context calls when it is aborted; also tells this dispatcher's contexts apart.
+  const owner = { aborted: settleErr };
+
   function dispatch(target: DispatchTarget, inv: Invocation, answer: Answer): Context {
     const ctx = internals.context(initOf(target.route, target.handler, inv));
     if (inv.admitted === true) active--;
@@ -240,9 +243,8 @@ export function createDispatcher(app: App, options: DispatcherOptions): Dispatch
     }
     active++;
     internals.track(ctx);
-    ctx._owner = dispatcher;
+    ctx._owner = owner;
     ctx._answer = answer;
-    ctx._onAbort = settleErr;
     if (ctx.aborted) {
       // The caller's signal had fired already, or the deadline had passed.
       settleErr(ctx, ctx.signal.reason);
@@ -287,9 +289,8 @@ export function createDispatcher(app: App, options: DispatcherOptions): Dispatch
     }
     active++;
     internals.track(ctx);
-    ctx._owner = dispatcher;
+    ctx._owner = owner;
     ctx._answer = byPromise;
-    ctx._onAbort = settleErr;
     let p: Promise<unknown>;
     try {
       p = target.endpoint(ctx);
@@ -305,15 +306,11 @@ export function createDispatcher(app: App, options: DispatcherOptions): Dispatch
       finish(ctx);
       return p;
     }
-    // The caller gets the endpoint's own promise; tracking ends (and a failure
-    // is logged) on a reaction beside the caller's, so the call costs what
+    // The caller gets the endpoint's own promise and owns its outcome; tracking
+    // ends on one reaction beside the caller's, so the call costs what
     // awaiting the endpoint costs and no microtask more.
-    p.then(
-      () => finish(ctx),
-      (err: unknown) => {
-        if (finish(ctx) !== undefined) failure(ctx, err);
-      },
-    );
+    const done = (): void => void finish(ctx);
+    p.then(done, done);
     return p;
   }
 
@@ -362,7 +359,7 @@ export function createDispatcher(app: App, options: DispatcherOptions): Dispatch
       // The iterator reads a context's successor before yielding it: aborting (which unlinks it) is safe here.
       for (const ctx of internals.inflight()) {
         if (n >= limit) break;
-        if (ctx._owner === dispatcher && ctx._answer !== undefined && match(ctx)) {
+        if (ctx._owner === owner && ctx._answer !== undefined && match(ctx)) {
           ctx.abort(reason);
           n++;
         }
@@ -388,7 +385,7 @@ export function createDispatcher(app: App, options: DispatcherOptions): Dispatch
       }
       if (signal.aborted) {
         const reason = frameworkError("WEGO_ERR_SHUTDOWN_DEADLINE");
-        for (const ctx of internals.inflight()) if (ctx._owner === dispatcher) ctx.abort(reason);
+        for (const ctx of internals.inflight()) if (ctx._owner === owner) ctx.abort(reason);
       }
     },
     encode(ctx, error, result, failed) {
