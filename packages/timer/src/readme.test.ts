@@ -1,20 +1,10 @@
-// The README's first example, run as written: imports of @wego/* point at the
-// sources, and what it logs must be what its `// →` comment shows.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+// The README's first example, run as written (imports of @wego/* point at the
+// sources): what it logs must be what its `// →` comments show.
 import { join } from "node:path";
-import { afterAll, expect, it, vi } from "vitest";
-
-const here = import.meta.dirname;
+import { expect, it } from "vitest";
+import { runReadmeBlock } from "../../../test/support/readme.ts";
 
 it("the README's example runs and logs what it says", async () => {
-  const code = (/```ts\n([\s\S]*?)```/.exec(readFileSync(join(here, "../README.md"), "utf8"))?.[1] ?? "")
-    .replaceAll('from "@wego/core"', `from ${JSON.stringify(join(here, "../../core/src/index.ts"))}`)
-    .replaceAll('from "@wego/timer"', `from ${JSON.stringify(join(here, "index.ts"))}`);
-  const dir = mkdtempSync(join(here, ".readme-"));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  writeFileSync(join(dir, "example.ts"), code);
-  const logged: unknown[] = [];
-  vi.spyOn(console, "log").mockImplementation((v: unknown) => void logged.push(v));
-  await import(/* @vite-ignore */ join(dir, "example.ts"));
-  expect(logged).toEqual([{ id: "op-1", result: { synced: "all" } }]);
+  const logged = await runReadmeBlock(join(import.meta.dirname, "../README.md"));
+  expect(logged).toEqual([[{ id: "op-1", result: { synced: "all" } }]]);
 });
