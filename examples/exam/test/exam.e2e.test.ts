@@ -162,6 +162,61 @@ describe("the example app, built, over every transport", () => {
     expect((await http("POST", "/exam/auth", {}, { authorization: `Bearer ${forged}` })).status).toBe(401);
   });
 
+  it("the typed handler greet: served as a value on HTTP, gRPC, WebSocket and the CLI, refusing bad input the same way", async () => {
+    const ok = await http<{ greeting: string }>("POST", "/exam/greet", { name: "wego", lang: "zh" });
+    expect(ok).toMatchObject({ status: 200, body: { code: "ok", data: { greeting: "你好, wego" } } });
+    const bad = await http("POST", "/exam/greet", { name: "", lang: "fr" });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ code: "invalid_argument", reason: "WEGO_ERR_INPUT_INVALID" });
+    expect(((bad.body as unknown as { details: Array<{ field: string }> }).details ?? []).map((d) => d.field).sort()).toEqual([
+      "lang",
+      "name",
+    ]);
+
+    const cli = await runCommand(["run", "exam.greet", "--name", "shell"], env);
+    expect(cli.code).toBe(0);
+    expect((JSON.parse(cli.stdout) as Envelope<{ greeting: string }>).data.greeting).toBe("hello, shell");
+    const cliBad = await runCommand(["run", "exam.greet"], env);
+    expect(cliBad.code).toBe(2); // invalid_argument
+    expect((JSON.parse(cliBad.stdout) as Envelope).code).toBe("invalid_argument");
+
+    const sock = new WebSocket(wsUrl);
+    await new Promise<void>((resolve, reject) => sock.once("open", () => resolve()).once("error", reject));
+    const frame = (id: string, data: unknown) =>
+      new Promise<Envelope & { id: string }>((resolve) => {
+        const on = (raw: unknown): void => {
+          const msg = JSON.parse(String(raw)) as Envelope & { id: string };
+          if (msg.id !== id) return;
+          sock.off("message", on);
+          resolve(msg);
+        };
+        sock.on("message", on);
+        sock.send(JSON.stringify({ id, route: "greet", data }));
+      });
+    expect(await frame("g1", { name: "socket" })).toMatchObject({ code: "ok", data: { greeting: "hello, socket" } });
+    expect(await frame("g2", { name: 7 })).toMatchObject({ code: "invalid_argument" });
+    sock.close();
+
+    const protoDir = join(import.meta.dirname, "..", "node_modules", "@wego", "grpc", "proto");
+    const def = protoLoader.loadSync("wego/v1/wego.proto", { includeDirs: [protoDir] });
+    type Reply = { code: string; envelope: string };
+    type WegoClient = grpc.Client & { Handle(req: object, cb: (err: grpc.ServiceError | null, res: Reply) => void): void };
+    const pkg = grpc.loadPackageDefinition(def) as unknown as {
+      wego: { v1: { WegoService: new (target: string, creds: grpc.ChannelCredentials) => WegoClient } };
+    };
+    const client = new pkg.wego.v1.WegoService(grpcTarget, grpc.credentials.createInsecure());
+    const call = (req: object) =>
+      new Promise<Reply>((resolve, reject) => client.Handle(req, (err, res) => (err ? reject(err) : resolve(res))));
+    try {
+      const res = await call({ route: "Greet", payload: JSON.stringify({ name: "rpc" }) });
+      expect(JSON.parse(res.envelope)).toMatchObject({ code: "ok", data: { greeting: "hello, rpc" } });
+      const refused = await call({ route: "Greet", payload: "{}" });
+      expect(refused.code).toBe("invalid_argument");
+    } finally {
+      client.close();
+    }
+  });
+
   it("HTTP: /metrics serves the invocation metrics and Node's process metrics the README names", async () => {
     await http("GET", "/exam/two");
     await http("POST", "/exam/auth", {}); // refused: counted under its code

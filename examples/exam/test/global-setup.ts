@@ -1,8 +1,8 @@
 // The end-to-end tests run the example as a user does: built. This builds it
-// (a second or two), after building each wego package that has no build or
-// sources newer than its build (CI builds everything first: nothing to do).
+// (a second or two), after building each wego package it uses that has no
+// build or sources newer than its build (CI builds everything first: nothing to do).
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 
 const exam = join(import.meta.dirname, "..");
@@ -18,9 +18,17 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
+/** The wego packages the example depends on whose build is missing or older than their sources. */
 function stalePackages(): string[] {
   const pkgs = join(root, "packages");
+  const manifest = JSON.parse(readFileSync(join(exam, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
+  const used = new Set(
+    Object.keys(manifest.dependencies ?? {})
+      .filter((d) => d.startsWith("@wego/"))
+      .map((d) => d.slice(6)),
+  );
   return readdirSync(pkgs).filter((name) => {
+    if (!used.has(name)) return false;
     const built = join(pkgs, name, "dist", "index.js");
     return !existsSync(built) || newestMtime(join(pkgs, name, "src")) > statSync(built).mtimeMs;
   });

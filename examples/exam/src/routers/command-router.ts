@@ -1,5 +1,6 @@
 import { type CliRouter, createCliRouter } from "@wego/cli";
 import type { App } from "@wego/core";
+import { greet } from "../handlers/greet.js";
 
 /**
  * The seed's CommandRouter: `--server command run <route> [--key value…]`
@@ -10,6 +11,7 @@ export function commandRouter(app: App): CliRouter {
   return createCliRouter()
     .route("exam.one", app.handler("one"))
     .route("exam.two", app.handler("two"))
+    .route("exam.greet", greet) // a typed handler, served as a value
     .route("exam.token", app.handler("login")) // a demo token signed with jwt.secret
     .route("exam.redis", app.handler("redis"))
     .route("exam.sql", app.handler("sql"))

@@ -1,5 +1,6 @@
 import type { App } from "@wego/core";
 import { createGrpcRouter, type GrpcRouter } from "@wego/grpc";
+import { greet } from "../handlers/greet.js";
 
 /**
  * The seed's GrpcRouter: routes of the generic `wego.v1.WegoService/Handle`
@@ -7,5 +8,9 @@ import { createGrpcRouter, type GrpcRouter } from "@wego/grpc";
  * `grpc.port` (`WEGO_GRPC_PORT`, `--grpc.port`), default 9341.
  */
 export function grpcRouter(app: App): GrpcRouter {
-  return createGrpcRouter().route("Two", app.handler("two")).route("One", app.handler("one")).route("Auth", app.handler("auth")); // the token travels as `authorization: Bearer …` metadata
+  return createGrpcRouter()
+    .route("Two", app.handler("two"))
+    .route("One", app.handler("one"))
+    .route("Auth", app.handler("auth")) // the token travels as `authorization: Bearer …` metadata
+    .route("Greet", greet); // a typed handler, served as a value
 }

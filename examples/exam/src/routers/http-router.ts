@@ -1,5 +1,6 @@
 import type { App } from "@wego/core";
 import { createHttpRouter, type HttpRouter } from "@wego/http";
+import { greet } from "../handlers/greet.js";
 
 /**
  * The seed's HttpRouter, plus the routes around it. Port: config `http.port`
@@ -15,5 +16,6 @@ export function httpRouter(app: App): HttpRouter {
     .get("/exam/redis", app.handler("redis"))
     .get("/exam/sql", app.handler("sql"))
     .get("/exam/sql/:id", app.handler("sql"))
-    .post("/exam/queue", app.handler("push"));
+    .post("/exam/queue", app.handler("push"))
+    .post("/exam/greet", greet); // a typed handler, served as a value
 }

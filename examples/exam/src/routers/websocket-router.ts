@@ -1,5 +1,6 @@
 import type { App } from "@wego/core";
 import { createWsRouter, type WsRouter } from "@wego/ws";
+import { greet } from "../handlers/greet.js";
 
 /**
  * The seed's WebSocketRouter: frames `{ id, route, data }` on `/ws`, each
@@ -8,5 +9,9 @@ import { createWsRouter, type WsRouter } from "@wego/ws";
  * client sent at the upgrade (`Authorization: Bearer …`).
  */
 export function websocketRouter(app: App): WsRouter {
-  return createWsRouter().route("one", app.handler("one")).route("two", app.handler("two")).route("auth", app.handler("auth"));
+  return createWsRouter()
+    .route("one", app.handler("one"))
+    .route("two", app.handler("two"))
+    .route("auth", app.handler("auth"))
+    .route("greet", greet); // a typed handler, served as a value
 }
