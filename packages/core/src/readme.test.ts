@@ -10,7 +10,7 @@ const readme = join(here, "../README.md");
 
 it("the root README's example logs what it says", async () => {
   const logged = await runReadmeBlock(join(here, "../../../README.md"), { dir: here });
-  expect(logged).toEqual([[{ one: "from one", two: { echo: { hello: "world" } } }]]);
+  expect(logged).toEqual([[{ greeting: "hello wego" }], [{ one: "from one", two: { echo: { hello: "world" } } }]]);
 });
 
 it("the core README's typed handler example logs what it says", async () => {
