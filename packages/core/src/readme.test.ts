@@ -13,6 +13,11 @@ it("the root README's example logs what it says", async () => {
   expect(logged).toEqual([[{ greeting: "hello wego" }], [{ one: "from one", two: { echo: { hello: "world" } } }]]);
 });
 
+it("the Chinese root README's example logs the same", async () => {
+  const logged = await runReadmeBlock(join(here, "../../../README.zh-CN.md"), { dir: here, marker: "defineHandler" });
+  expect(logged).toEqual([[{ greeting: "hello wego" }], [{ one: "from one", two: { echo: { hello: "world" } } }]]);
+});
+
 it("the core README's typed handler example logs what it says", async () => {
   expect(await runReadmeBlock(readme)).toEqual([[{ message: "hello wego" }], ["invalid_argument"]]);
 });
