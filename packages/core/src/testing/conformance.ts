@@ -1,3 +1,6 @@
+// Over 400 lines on purpose: every promise a transport makes, in the order a
+// transport author reads them, in one place — split, the suite would hide
+// which cases a driver has to pass.
 import { Writable } from "node:stream";
 import pino from "pino";
 import * as v from "valibot";
