@@ -20,6 +20,7 @@ export default [
   "packages/timer",
   "packages/cli",
   "packages/redis",
+  "packages/etcd",
   wegoProject("redis-queue", pkg("redis-queue"), {
     fileParallelism: false,
     exclude: restartTests,
@@ -27,6 +28,8 @@ export default [
   }),
   wegoProject("redis-queue:restart", pkg("redis-queue"), { include: restartTests, sequence: { groupOrder: 1 } }),
   "packages/mysql",
+  "packages/client",
+  "packages/openapi",
   "examples/exam",
   "test/pipeline",
   "test/cluster",

@@ -55,7 +55,13 @@ export class Lifecycle {
 
   routes(): Array<RouteInfo & { server: string }> {
     const out: Array<RouteInfo & { server: string }> = [];
-    for (const [server, r] of this.#routers) for (const info of r.routes?.() ?? []) out.push({ ...info, server });
+    for (const [server, r] of this.#routers)
+      for (const info of r.routes?.() ?? []) {
+        const entry = { ...info, server };
+        // `info` stays non-enumerable, as the router made it (see RouteInfo.info).
+        if (info.info !== undefined) Object.defineProperty(entry, "info", { value: info.info });
+        out.push(entry);
+      }
     return out;
   }
 

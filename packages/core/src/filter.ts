@@ -136,6 +136,15 @@ function auth(service: Service, options: JwtOptions): Endpoint {
 }
 
 /**
+ * `make`, whose filters are named `name`: a typed handler lists the names of
+ * its filters (`HandlerInfo.filters`), so docs can tell that a route needs a
+ * token (jwt → security) or may refuse with `resource_exhausted`.
+ */
+function named<A extends unknown[]>(name: string, make: (...args: A) => Filter): (...args: A) => Filter {
+  return (...args) => Object.defineProperty(make(...args), "name", { value: name });
+}
+
+/**
  * Composition (`chain`, `comm`), the seed's presets (`create`, `limit`,
  * `auth`) and the built-in filters. Each factory validates its options when
  * called and keeps its state (limiter counts, breaker, bulkhead slots) per
@@ -155,17 +164,17 @@ export const filters = {
   /** The seed's `filters.Auth(chain)`: response → JWT verification (claims under `jwtClaimsKey`) → the services. */
   auth,
   /** Rate limit per key (sliding window; `LimiterStore` for a cluster-wide limit): refusals are `resource_exhausted` with `retryAfterMs`. */
-  rateLimit,
+  rateLimit: named("rateLimit", rateLimit),
   /** Verify a JWT bearer token with jose (algorithm allow-list, exp/nbf/iss/aud); refusals are `unauthenticated`. */
-  jwt,
+  jwt: named("jwt", jwt),
   /** Tighten the invocation's deadline to `ms`: the signal fires and the call fails `deadline_exceeded` when it passes. */
-  timeout,
+  timeout: named("timeout", timeout),
   /** Validate the input with a Standard Schema (zod, valibot, arktype…); refusals are `invalid_argument` with field issues. */
   validate,
   /** Bound concurrent calls (and a waiting queue); refusals are `resource_exhausted`. */
-  bulkhead,
+  bulkhead: named("bulkhead", bulkhead),
   /** Stop calling a failing dependency for a while (error %, volume threshold, sleep window); refusals are `unavailable`. */
-  circuitBreaker,
+  circuitBreaker: named("circuitBreaker", circuitBreaker),
   /** Log one line per invocation: handler, route, transport, duration, outcome code. */
   accessLog,
   /** Count invocations and their durations per handler and code, in the app's Prometheus registry. */

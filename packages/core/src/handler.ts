@@ -50,6 +50,8 @@ export interface HandlerInfo {
   readonly input: AnySchema | undefined;
   readonly output: AnySchema | undefined;
   readonly examples: ReadonlyArray<HandlerExample<unknown, unknown>>;
+  /** The names of its named filters (`filters.jwt` → "jwt", "rateLimit", "timeout", "bulkhead", "circuitBreaker"), outermost first. */
+  readonly filters: readonly string[];
 }
 
 declare const types: unique symbol;
@@ -166,6 +168,7 @@ export function defineHandler<
     input,
     output,
     examples: (definition.examples ?? []) as ReadonlyArray<HandlerExample<unknown, unknown>>,
+    filters: Object.freeze(list.map((f) => f.name).filter((n) => n !== "")),
   });
   Object.defineProperty(typed, "name", { value: label });
   Object.defineProperty(typed, "info", { value: info, enumerable: true });

@@ -1,4 +1,5 @@
 import type { App } from "./app.js";
+import type { HandlerInfo } from "./handler.js";
 
 /** When a router must give up draining. */
 export interface StopOptions {
@@ -14,6 +15,12 @@ export interface RouteInfo {
   route: string;
   /** Handler name the route points at. */
   handler: string;
+  /**
+   * The typed handler's schemas and docs when the route reaches one (read by
+   * OpenAPI/AsyncAPI generators and the developer console). Non-enumerable,
+   * so listings, JSON and equality checks stay `{ route, handler }`.
+   */
+  readonly info?: HandlerInfo;
 }
 
 /**

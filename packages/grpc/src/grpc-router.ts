@@ -38,14 +38,19 @@ export interface GrpcRouterOptions {
   cors?: CorsOptions;
 }
 
-/** The gRPC router: the generic wego.v1 service plus typed services, on one port. */
-export interface GrpcRouter extends Router {
+/**
+ * The gRPC router: the generic wego.v1 service plus typed services, on one
+ * port. `R` maps generic route names to targets at the type level only (typed clients read it).
+ */
+export interface GrpcRouter<R extends object = Record<never, never>> extends Router {
   /** A route of the generic `wego.v1.WegoService/Handle` (the seed's `Route("Two", handler)`): a handler name, a typed handler or an endpoint. */
-  route(name: string, target: RouteTarget): this;
+  route<K extends string, T extends RouteTarget>(name: K, target: T): GrpcRouter<R & { [P in K]: T }>;
   /** Map methods of a typed service to handlers: `{ echo: "echo" }`, `{ Echo: typedHandler }`. */
   service(service: DescService, targets: ServiceTargets): this;
   /** The port listened on once started (useful with port 0). */
   readonly port: number | undefined;
+  /** Type-level only (never set): the typed generic routes, for typed clients. */
+  readonly "~routes"?: R;
   /** Generic route names and typed method paths (`/package.Service/Method`), with their handlers, in registration order. */
   routes(): RouteInfo[];
 }
@@ -74,7 +79,7 @@ export function createGrpcRouter(options: GrpcRouterOptions = {}): GrpcRouter {
   const router: GrpcRouter = {
     route(name, target) {
       table.add(name, target, { method: undefined });
-      return router;
+      return router as never;
     },
     service(service, targets) {
       if (reserved.has(service.typeName)) throw grpcError("WEGO_ERR_GRPC_SERVICE_RESERVED", service.typeName);

@@ -19,18 +19,23 @@ import { HTTP_METHODS, type HttpMethod, type HttpRoute, Kind, type RouteSpec } f
 /** What a route points at: a typed handler (`defineHandler`), a registered handler's name, or an endpoint. */
 export type { RouteTarget };
 
-/** The HTTP router: register routes, then `app.router("http", router)`. */
-export interface HttpRouter extends Router {
+/**
+ * The HTTP router: register routes, then `app.router("http", router)`. `R`
+ * maps each route registered with a verb method ("POST /users") to its
+ * target, at the type level only, so a typed client (`@wego/client`) checks
+ * calls against `typeof router`.
+ */
+export interface HttpRouter<R extends object = Record<never, never>> extends Router {
   /** Serve GET (and HEAD) `path` with `target`: a typed handler, a handler name or an endpoint. */
-  get(path: string, target: RouteTarget): this;
+  get<P extends string, T extends RouteTarget>(path: P, target: T): HttpRouter<R & { [K in `GET ${P}`]: T }>;
   /** Serve POST `path` with `target`. */
-  post(path: string, target: RouteTarget): this;
+  post<P extends string, T extends RouteTarget>(path: P, target: T): HttpRouter<R & { [K in `POST ${P}`]: T }>;
   /** Serve PUT `path` with `target`. */
-  put(path: string, target: RouteTarget): this;
+  put<P extends string, T extends RouteTarget>(path: P, target: T): HttpRouter<R & { [K in `PUT ${P}`]: T }>;
   /** Serve PATCH `path` with `target`. */
-  patch(path: string, target: RouteTarget): this;
+  patch<P extends string, T extends RouteTarget>(path: P, target: T): HttpRouter<R & { [K in `PATCH ${P}`]: T }>;
   /** Serve DELETE `path` with `target`. */
-  delete(path: string, target: RouteTarget): this;
+  delete<P extends string, T extends RouteTarget>(path: P, target: T): HttpRouter<R & { [K in `DELETE ${P}`]: T }>;
   /** Every method in {@link HTTP_METHODS}. */
   all(path: string, target: RouteTarget): this;
   /** Any method or list of methods. */
@@ -39,6 +44,8 @@ export interface HttpRouter extends Router {
   readonly server: Server | undefined;
   /** The port actually bound once started (useful with port 0). */
   readonly port: number | undefined;
+  /** Type-level only (never set): the typed routes, for typed clients. */
+  readonly "~routes"?: R;
 }
 
 const forbiddenParam = /[:*](__proto__|constructor|prototype)\b/;
@@ -80,23 +87,23 @@ export function createHttpRouter(options: HttpRouterOptions = {}): HttpRouter {
   const router: HttpRouter = {
     get(path, target) {
       add(["GET"], path, target);
-      return router;
+      return router as never;
     },
     post(path, target) {
       add(["POST"], path, target);
-      return router;
+      return router as never;
     },
     put(path, target) {
       add(["PUT"], path, target);
-      return router;
+      return router as never;
     },
     patch(path, target) {
       add(["PATCH"], path, target);
-      return router;
+      return router as never;
     },
     delete(path, target) {
       add(["DELETE"], path, target);
-      return router;
+      return router as never;
     },
     all(path, target) {
       add(HTTP_METHODS, path, target);

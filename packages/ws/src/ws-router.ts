@@ -19,14 +19,19 @@ import { answerAndClose, mountUpgrade, pathOf } from "./upgrade-dispatch.js";
 
 export type { AttachTarget, WsRouterOptions } from "./options.js";
 
-/** The WebSocket router: routes for frames, the push API, and its connections. */
-export interface WsRouter extends Router {
+/**
+ * The WebSocket router: routes for frames, the push API, and its connections.
+ * `R` maps route names to targets at the type level only (typed clients read it).
+ */
+export interface WsRouter<R extends object = Record<never, never>> extends Router {
   /**
    * Map a frame's `route` to a handler: a registered handler's name, a typed
    * handler (`defineHandler`) or an endpoint. Before start only: a late or a
    * duplicate route throws `WEGO_ERR_ROUTE_LATE` / `WEGO_ERR_ROUTE_DUPLICATE`.
    */
-  route(name: string, target: RouteTarget): this;
+  route<K extends string, T extends RouteTarget>(name: K, target: T): WsRouter<R & { [P in K]: T }>;
+  /** Type-level only (never set): the typed routes, for typed clients. */
+  readonly "~routes"?: R;
   /** The bound port of the own server (after start), or of the attached server. */
   readonly port: number | undefined;
   /** Open connections on this instance. */
@@ -164,7 +169,7 @@ export function createWsRouter(options: WsRouterOptions = {}): WsRouter {
   return {
     route(name, target) {
       table.add(name, target, undefined);
-      return this;
+      return this as never;
     },
 
     routes(): RouteInfo[] {

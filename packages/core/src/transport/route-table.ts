@@ -52,6 +52,11 @@ export interface RouteTable<S = undefined> {
   readonly size: number;
 }
 
+/** `route` with `info` attached, non-enumerable (see {@link RouteInfo.info}). */
+export function withInfo<T extends object>(route: T, info: HandlerInfo | undefined): T {
+  return info === undefined ? route : Object.defineProperty(route, "info", { value: info });
+}
+
 const unresolved: Endpoint = () => Promise.reject(new Error("route used before its router started"));
 
 /** Create the route table of a transport named `transport` ("http", "grpc"…), which error messages name. */
@@ -96,7 +101,7 @@ export function createRouteTable<S = undefined>(transport: string): RouteTable<S
     get: (key) => byKey.get(key),
     has: (key) => byKey.has(key),
     entries: () => list,
-    routes: () => list.map((e) => ({ route: e.route, handler: e.handler })),
+    routes: () => list.map((e) => withInfo({ route: e.route, handler: e.handler }, e.info)),
     get started() {
       return started;
     },
