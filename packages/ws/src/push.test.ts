@@ -101,7 +101,7 @@ describe("push across instances through a PubSub", () => {
       },
     });
     expect(given).toHaveLength(1);
-    expect(typeof (given[0] as { resolve?: unknown }).resolve).toBe("function");
+    expect(typeof (given[0] as { handler?: unknown }).handler).toBe("function"); // the app itself
     const onOne = await connect(one, "alice");
     const onTwo = await connect(two, "alice");
     const bobOnTwo = await connect(two, "bob");
