@@ -211,9 +211,7 @@ class CliRouterImpl implements CliRouter {
     process.exitCode = code;
     const after = this.#options.forceExitAfter ?? 5_000;
     // Unref'd: it fires only if something else (an unclosed client) keeps the process alive.
-    // Exit once stdout has flushed: on a pipe its writes are asynchronous, and
-    // process.exit would cut the envelope short on a slow (loaded) machine.
-    if (after > 0) setTimeout(() => process.stdout.write("", () => process.exit(code)), after).unref();
+    if (after > 0) setTimeout(() => process.exit(code), after).unref();
   }
 
   /** Everything up to the first await runs when exec() is called: a command is admitted before stop can begin. */
