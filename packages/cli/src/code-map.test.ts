@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Code, WegoError } from "@wego/core";
-import { catalogueCodes, documentedReasons } from "@wego/core/testing";
+import { catalogueCodes, documentedReasons } from "../../../test/support/error-docs.ts";
 import { describe, expect, it } from "vitest";
 import { cliError } from "./cli-errors.js";
 import { cliCodes, exitCodeMap, exitCodes } from "./code-map.js";

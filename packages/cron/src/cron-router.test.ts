@@ -1,6 +1,6 @@
 import type { DistributedLock } from "@wego/core";
 import { type App, type Context, createApp, WegoError } from "@wego/core";
-import { catalogueCodes, documentedReasons } from "@wego/core/testing";
+import { catalogueCodes, documentedReasons } from "../../../test/support/error-docs.ts";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { cronError } from "./cron-errors.js";
 import { type CronRouter, type CronRouterOptions, createCronRouter } from "./cron-router.js";

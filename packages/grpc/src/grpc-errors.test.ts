@@ -1,4 +1,4 @@
-import { catalogueCodes, documentedReasons } from "@wego/core/testing";
+import { catalogueCodes, documentedReasons } from "../../../test/support/error-docs.ts";
 import { describe, expect, it } from "vitest";
 import { grpcError } from "./grpc-errors.js";
 

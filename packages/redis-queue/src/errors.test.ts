@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Code, WegoError } from "@wego/core";
-import { catalogueCodes, documentedReasons } from "@wego/core/testing";
+import { catalogueCodes, documentedReasons } from "../../../test/support/error-docs.ts";
 import { describe, expect, it } from "vitest";
 import { queueCodes } from "./code-map.js";
 import { queueCatalogue, queueError } from "./errors.js";

@@ -1,5 +1,5 @@
 import { type App, type Context, createApp, WegoError } from "@wego/core";
-import { catalogueCodes, documentedReasons } from "@wego/core/testing";
+import { catalogueCodes, documentedReasons } from "../../../test/support/error-docs.ts";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { parseDuration } from "./duration.js";
 import { timerError } from "./timer-errors.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { catalogueCodes, documentedReasons } from "../testing/error-docs.js";
+import { catalogueCodes, documentedReasons } from "../../../../test/support/error-docs.ts";
 import { catalogue, frameworkError } from "./catalogue.js";
 
 describe("error catalogue", () => {

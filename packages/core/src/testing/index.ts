@@ -5,7 +5,6 @@
  * `@wego/core/testing/conformance`.
  */
 
-export { catalogueCodes, documentedReasons } from "./error-docs.js";
 export { type InvokeOptions, invoke, invokeEnvelope } from "./invoke.js";
 export { createMemoryRouter, type MemoryRouter } from "./memory-router.js";
 export { createTestContext, type TestContextInit } from "./test-context.js";

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { Catalogue } from "../errors/catalogue.js";
+import type { Catalogue } from "../../packages/core/src/errors/catalogue.ts";
 
-const docsFile = fileURLToPath(new URL("../../../../docs/errors.md", import.meta.url));
+const docsFile = fileURLToPath(new URL("../../docs/errors.md", import.meta.url));
 
 /**
  * The framework-error rows of docs/errors.md for one package, as
