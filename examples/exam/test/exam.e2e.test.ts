@@ -44,6 +44,21 @@ let grpcTarget: string;
 let wsUrl: string;
 let queue: Queue;
 
+/** A @grpc/grpc-js client of the generic service, built from the .proto @wego/grpc ships. */
+function grpcClient(): { client: grpc.Client; call: (req: object) => Promise<{ code: string; envelope: string }> } {
+  const protoDir = join(import.meta.dirname, "..", "node_modules", "@wego", "grpc", "proto");
+  const def = protoLoader.loadSync("wego/v1/wego.proto", { includeDirs: [protoDir] });
+  type Reply = { code: string; envelope: string };
+  type WegoClient = grpc.Client & { Handle(req: object, cb: (err: grpc.ServiceError | null, res: Reply) => void): void };
+  const pkg = grpc.loadPackageDefinition(def) as unknown as {
+    wego: { v1: { WegoService: new (target: string, creds: grpc.ChannelCredentials) => WegoClient } };
+  };
+  const client = new pkg.wego.v1.WegoService(grpcTarget, grpc.credentials.createInsecure());
+  const call = (req: object) =>
+    new Promise<Reply>((resolve, reject) => client.Handle(req, (err, res) => (err ? reject(err) : resolve(res))));
+  return { client, call };
+}
+
 async function http<T = Record<string, unknown>>(
   method: "GET" | "POST",
   path: string,
@@ -197,16 +212,7 @@ describe("the example app, built, over every transport", () => {
     expect(await frame("g2", { name: 7 })).toMatchObject({ code: "invalid_argument" });
     sock.close();
 
-    const protoDir = join(import.meta.dirname, "..", "node_modules", "@wego", "grpc", "proto");
-    const def = protoLoader.loadSync("wego/v1/wego.proto", { includeDirs: [protoDir] });
-    type Reply = { code: string; envelope: string };
-    type WegoClient = grpc.Client & { Handle(req: object, cb: (err: grpc.ServiceError | null, res: Reply) => void): void };
-    const pkg = grpc.loadPackageDefinition(def) as unknown as {
-      wego: { v1: { WegoService: new (target: string, creds: grpc.ChannelCredentials) => WegoClient } };
-    };
-    const client = new pkg.wego.v1.WegoService(grpcTarget, grpc.credentials.createInsecure());
-    const call = (req: object) =>
-      new Promise<Reply>((resolve, reject) => client.Handle(req, (err, res) => (err ? reject(err) : resolve(res))));
+    const { client, call } = grpcClient();
     try {
       const res = await call({ route: "Greet", payload: JSON.stringify({ name: "rpc" }) });
       expect(JSON.parse(res.envelope)).toMatchObject({ code: "ok", data: { greeting: "hello, rpc" } });
@@ -268,16 +274,7 @@ describe("the example app, built, over every transport", () => {
   });
 
   it("gRPC (@grpc/grpc-js, the .proto of @wego/grpc): route Two, and an unknown route", async () => {
-    const protoDir = join(import.meta.dirname, "..", "node_modules", "@wego", "grpc", "proto");
-    const def = protoLoader.loadSync("wego/v1/wego.proto", { includeDirs: [protoDir] });
-    type Reply = { code: string; envelope: string };
-    type WegoClient = grpc.Client & { Handle(req: object, cb: (err: grpc.ServiceError | null, res: Reply) => void): void };
-    const pkg = grpc.loadPackageDefinition(def) as unknown as {
-      wego: { v1: { WegoService: new (target: string, creds: grpc.ChannelCredentials) => WegoClient } };
-    };
-    const client = new pkg.wego.v1.WegoService(grpcTarget, grpc.credentials.createInsecure());
-    const call = (req: object) =>
-      new Promise<Reply>((resolve, reject) => client.Handle(req, (err, res) => (err ? reject(err) : resolve(res))));
+    const { client, call } = grpcClient();
     try {
       const res = await call({ route: "Two", payload: JSON.stringify({ a: 1 }), requestId: "grpc-e2e-1" });
       expect(res.code).toBe("ok");
