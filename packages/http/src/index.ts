@@ -6,6 +6,7 @@
 export { httpCodes } from "./code-map.js";
 export type { CorsOptions } from "./cors.js";
 export { type HttpReason, httpCatalogue, httpError } from "./errors.js";
+export { HttpBody, httpBody } from "./http-body.js";
 export {
   createHttpClient,
   type HttpClient,

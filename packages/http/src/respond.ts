@@ -3,6 +3,7 @@ import type { Context, WegoError } from "@wego/core";
 import type { Dispatcher } from "@wego/core/transport";
 import { httpCodes } from "./code-map.js";
 import type { Cors } from "./cors.js";
+import { HttpBody } from "./http-body.js";
 
 export const JSON_TYPE = "application/json; charset=utf-8";
 
@@ -44,7 +45,7 @@ export function createResponder(d: Dispatcher, cors: Cors | undefined): Responde
     res: ServerResponse,
     status: number,
     type: string | undefined,
-    body: string,
+    body: string | Uint8Array,
     id: string,
     extra?: readonly string[],
     withCors = true,
@@ -79,6 +80,7 @@ export function createResponder(d: Dispatcher, cors: Cors | undefined): Responde
     draining: false,
     ok(res, ctx, data) {
       if (res.headersSent || res.destroyed) return;
+      if (data instanceof HttpBody) return send(res, data.status, data.type, data.body, ctx.id, data.headers);
       const body = d.encode(ctx, undefined, data, noteFailure);
       const failed = takeFailure();
       send(res, failed === undefined ? 200 : httpCodes.toWire(failed), JSON_TYPE, body, ctx.id);
