@@ -6,6 +6,7 @@
 import { fileURLToPath } from "node:url";
 import { isCommandMode } from "@wego/cli";
 import { createApp } from "@wego/core";
+import { serveDocs } from "@wego/openapi";
 import { defaultServers, defaults } from "./defaults.js";
 import { BootStrap } from "./providers/boot-strap.js";
 import { ExamProvider } from "./providers/exam-provider.js";
@@ -34,12 +35,22 @@ const boot = await BootStrap.detect(app, {
 const grpc = grpcRouter(app);
 const http = httpRouter(app);
 const websocket = websocketRouter(app);
+const queue = queueRouter(app, boot);
+// API docs at /docs (OpenAPI 3.1, AsyncAPI 3, a docs page) and, outside production, the developer console at /console.
+serveDocs(http, app, {
+  title: "exam",
+  version: "0.1.0",
+  ws: websocket,
+  wsPath: app.config.get("ws.path", "/ws"),
+  queue,
+  jwtHandlers: ["auth"],
+});
 
 app.provider(boot);
 app.provider(new ExamProvider(boot));
 app.router("grpc", grpc);
 app.router("http", http);
-app.router("queue", queueRouter(app, boot));
+app.router("queue", queue);
 app.router("command", commandRouter(app));
 app.router("websocket", websocket);
 app.router("timer", timerRouter(app));

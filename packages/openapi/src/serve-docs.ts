@@ -22,8 +22,6 @@ export interface DocsRouter extends Listed {
 export interface ConsoleOptions {
   /** Where the console is served; default "/console". */
   path?: string;
-  /** Circuit breakers to show, by name (`createCircuitBreaker()` values given to `filters.circuitBreaker`). */
-  breakers?: Record<string, CircuitBreaker>;
 }
 
 /** Options of {@link serveDocs}. */
@@ -38,6 +36,8 @@ export interface DocsOptions extends OpenApiOptions {
   queue?: Listed;
   /** The queue's name; default "wego". */
   queueName?: string;
+  /** Circuit breakers the console shows, by name (`createCircuitBreaker()` values given to `filters.circuitBreaker`). */
+  breakers?: Record<string, CircuitBreaker>;
   /**
    * The developer console: `true` or options to serve it, `false` not to.
    * Default: served outside production (`app.production` false) only.
@@ -126,7 +126,7 @@ export function serveDocs(router: DocsRouter, app: App, options: DocsOptions = {
   router.get(
     `${consolePath}/state.json`,
     named("(console)", async () =>
-      httpBody(JSON_TYPE, JSON.stringify(await consoleState(app, router.routes?.() ?? [], consoleOptions.breakers ?? {}))),
+      httpBody(JSON_TYPE, JSON.stringify(await consoleState(app, router.routes?.() ?? [], options.breakers ?? {}))),
     ),
   );
   router.post(

@@ -3,7 +3,7 @@
 // arktype), one behind a jwt filter and a rate limit, plus a seed-style
 // handler by name, on HTTP, WebSocket and a queue router.
 import { toStandardJsonSchema } from "@valibot/to-json-schema";
-import { createApp, defineHandler, filters, WegoError } from "@wego/core";
+import { createApp, createCircuitBreaker, defineHandler, filters, WegoError } from "@wego/core";
 import { createHttpRouter } from "@wego/http";
 import { createQueueRouter } from "@wego/redis-queue";
 import { createWsRouter } from "@wego/ws";
@@ -28,12 +28,14 @@ export const greet = defineHandler({
   },
 });
 
+export const userBreaker = createCircuitBreaker();
+
 export const getUser = defineHandler({
   name: "user.get",
   description: "One user by id.",
   input: toStandardJsonSchema(v.object({ id: v.string(), fields: v.optional(v.string()) })),
   output: toStandardJsonSchema(v.object({ id: v.string(), name: v.string() })),
-  filters: [filters.metrics()],
+  filters: [filters.metrics(), filters.circuitBreaker(userBreaker)],
   handle: ({ id }) => ({ id, name: "Ada" }),
 });
 
@@ -59,6 +61,7 @@ export function docsApp(options: { production?: boolean; console?: boolean } = {
     description: "The docs tests' app.",
     ws,
     queue,
+    breakers: { "user.get": userBreaker },
     ...(options.console === undefined ? {} : { console: options.console }),
   });
   app.router("http", http).router("ws", ws);
