@@ -43,3 +43,18 @@ if ! mysql_tcp; then
 fi
 mariadb -h 127.0.0.1 -u root -e 'CREATE DATABASE IF NOT EXISTS test' >/dev/null
 mysql_tcp && echo "mariadb: up" || { echo "mariadb: failed to start"; exit 1; }
+
+# etcd (127.0.0.1:2379): the distributed config source of @wego/etcd. Data in
+# $RUN/etcd (a scratch store; tests isolate themselves by key prefix).
+etcd_up() { ETCDCTL_API=3 etcdctl --endpoints=127.0.0.1:2379 endpoint health >/dev/null 2>&1; }
+if ! etcd_up; then
+  need etcd etcd-server
+  need etcdctl etcd-client
+  nohup etcd --name wego-test --data-dir "$RUN/etcd" \
+    --listen-client-urls http://127.0.0.1:2379 --advertise-client-urls http://127.0.0.1:2379 \
+    --listen-peer-urls http://127.0.0.1:2380 --initial-advertise-peer-urls http://127.0.0.1:2380 \
+    --initial-cluster wego-test=http://127.0.0.1:2380 >"$RUN/etcd.log" 2>&1 &
+  echo $! >"$RUN/etcd.pid"
+  for _ in $(seq 1 100); do etcd_up && break; sleep 0.1; done
+fi
+etcd_up && echo "etcd: up" || { echo "etcd: failed to start"; exit 1; }

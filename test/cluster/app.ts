@@ -10,11 +10,20 @@
 // stdout once started ({ ready, instance, pid, port, workerId }); logs go to
 // stderr.
 
-import { type Context, createApp, filters, type PubSub, WegoError } from "@wego/core";
+import { type Context, createApp, filters, type PubSub, tokenBucketStoreKey, WegoError } from "@wego/core";
 import { createCronRouter } from "@wego/cron";
+import { etcdConfig } from "@wego/etcd";
 import { createHttpRouter } from "@wego/http";
 import { entityManager, mysqlProvider } from "@wego/mysql";
-import { createRedisLimiterStore, createRedisLock, createRedisPubSub, type RedisPubSub, redis, redisProvider } from "@wego/redis";
+import {
+  createRedisLimiterStore,
+  createRedisLock,
+  createRedisPubSub,
+  createRedisTokenBucketStore,
+  type RedisPubSub,
+  redis,
+  redisProvider,
+} from "@wego/redis";
 import { createQueueRouter } from "@wego/redis-queue";
 import { createWsRouter } from "@wego/ws";
 // test/cluster is no workspace package: MikroORM is borrowed from @wego/mysql's own dependencies.
@@ -181,6 +190,23 @@ app.provider({
   },
 });
 http.get("/limited", "limited");
+
+// --- Governed from etcd (`--cluster.etcdPrefix`): rules under that prefix ----
+// apply to every instance live; `shared` rate limits count in one Redis bucket.
+const etcdPrefix = app.config.get("cluster.etcdPrefix", "");
+if (etcdPrefix !== "") {
+  app.provider(etcdConfig({ prefix: etcdPrefix }));
+  app.provider({
+    boot(a) {
+      a.set(tokenBucketStoreKey, createRedisTokenBucketStore(redis(a), `${prefix}:bucket:`));
+    },
+  });
+}
+app.handler(
+  "governed",
+  filters.create((ctx) => void ctx.response("instance", instance)),
+);
+http.get("/governed", "governed");
 
 await app.start();
 process.stdout.write(

@@ -136,6 +136,8 @@ class WegoApp implements App {
         : options.logger && typeof (options.logger as Logger).child === "function"
           ? (options.logger as Logger)
           : createLogger({ name: this.name, production: this.production, ...(options.logger as LoggerOptions | undefined) });
+    // Refused config changes (a watched key's listener threw) are logged here.
+    this.config.useLog(this.log);
     this.envelope = options.envelope ?? defaultEnvelope;
     const requestId = options.requestId ?? (() => nanoid());
     this.#host = { log: this.log, newRequestId: requestId, app: this };

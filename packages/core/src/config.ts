@@ -1,4 +1,6 @@
-import { readFileSync } from "node:fs";
+import { type FSWatcher, watch as fsWatch, readFileSync } from "node:fs";
+import { basename, dirname } from "node:path";
+import { isDeepStrictEqual } from "node:util";
 import { parse as parseToml } from "smol-toml";
 import { frameworkError } from "./errors/catalogue.js";
 
@@ -13,7 +15,35 @@ export interface ConfigOptions {
   argv?: readonly string[];
 }
 
-export type ConfigSource = "flag" | "env" | "file" | "default";
+export type ConfigSource = "remote" | "flag" | "env" | "file" | "default";
+
+/**
+ * A distributed layer above all others (etcd: `@wego/etcd`): it pushes its
+ * whole tree at start and on every change. Attach it with `config.attach`.
+ */
+export interface DynamicConfigSource {
+  /** Named in logs (`etcd 127.0.0.1:2379 /app/`). */
+  readonly name: string;
+  /** Load the tree, then call `push` with each new tree until `close`. */
+  start(push: (tree: Record<string, unknown>) => void): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Told of a watched key's new value. Throwing refuses the change: the key
+ * keeps its last good value (for `get` too) and the refusal is logged with
+ * the key and the thrown reason.
+ */
+export type ConfigListener = (value: unknown, previous: unknown) => void;
+
+/** Where refusals and reload failures are reported (the app's logger, once it exists). */
+export interface ConfigLog {
+  warn(obj: object, msg: string, ...args: unknown[]): void;
+  info(obj: object, msg: string, ...args: unknown[]): void;
+}
+
+/** How long the file must be quiet before it is read again (editors write in several steps). */
+const FILE_DEBOUNCE_MS = 50;
 
 type Tree = Record<string, unknown>;
 
@@ -90,16 +120,39 @@ function setPath(tree: Tree, path: string, value: unknown): void {
 const truthy = new Set(["true", "1", "yes", "on"]);
 const falsy = new Set(["false", "0", "no", "off", ""]);
 
+function isTree(v: unknown): v is Tree {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+/** `b` over `a`, objects merged key by key (a copy; neither is changed). */
+function deepMerge(a: unknown, b: unknown): unknown {
+  if (!isTree(a) || !isTree(b)) return b === undefined ? a : b;
+  const out: Tree = { ...a };
+  for (const [k, v] of Object.entries(b)) out[k] = deepMerge(out[k], v);
+  return out;
+}
+
 /**
- * Layered configuration: defaults < file < `WEGO_*` env < `--flags`. Values
+ * Layered configuration: defaults < file < `WEGO_*` env < `--flags` <
+ * a distributed source (`attach`). The file and the source are watched once
+ * a key is (`watch`): a change reaches the key's listeners within the
+ * debounce, and a listener that throws refuses it (last good value kept). Values
  * from env and flags are strings, coerced to the type of the fallback the
  * reader passes; a value that doesn't fit fails with a message naming the
  * key and where it came from.
  */
 export class Config {
   readonly #defaults: Tree;
-  readonly #file: Tree;
+  #file: Tree;
   readonly #fileName: string | undefined;
+  #remote: Tree = {};
+  readonly #sources: DynamicConfigSource[] = [];
+  readonly #listeners = new Map<string, Set<ConfigListener>>();
+  /** Last good values of keys whose latest change was refused. */
+  readonly #pins = new Map<string, unknown>();
+  #fileWatcher: FSWatcher | undefined;
+  #fileTimer: NodeJS.Timeout | undefined;
+  #log: ConfigLog | undefined;
   readonly #env: Record<string, string | undefined>;
   readonly #flags: Map<string, string>;
 
@@ -114,6 +167,7 @@ export class Config {
 
   /** Where `path`'s value comes from, or undefined when no layer has it. */
   source(path: string): ConfigSource | undefined {
+    if (lookup(this.#remote, path) !== undefined) return "remote";
     if (this.#flags.has(path)) return "flag";
     if (this.#env[envNameOf(path)] !== undefined) return "env";
     if (lookup(this.#file, path) !== undefined) return "file";
@@ -132,11 +186,19 @@ export class Config {
   get<T>(path: string, fallback: T): T;
   get(path: string): unknown;
   get(path: string, fallback?: unknown): unknown {
+    if (this.#pins.size > 0) {
+      const pinned = this.#pinned(path);
+      if (pinned !== undefined) return pinned.value === undefined ? fallback : pinned.value;
+    }
     const src = this.source(path);
     if (src === undefined) return fallback;
     let raw: unknown;
     let where: string;
     switch (src) {
+      case "remote":
+        raw = lookup(this.#remote, path);
+        where = "the distributed source";
+        break;
       case "flag":
         raw = this.#flags.get(path);
         where = `flag --${path}`;
@@ -155,6 +217,172 @@ export class Config {
     }
     const template = fallback === undefined ? lookup(this.#defaults, path) : fallback;
     return coerce(path, where, raw, template);
+  }
+
+  /** A pinned (refused-then-kept) value covering `path`, if any. */
+  #pinned(path: string): { value: unknown } | undefined {
+    for (const [key, value] of this.#pins) {
+      if (path === key) return { value };
+      if (path.startsWith(`${key}.`)) return { value: lookup(value as Tree, path.slice(key.length + 1)) };
+    }
+    return undefined;
+  }
+
+  /**
+   * The value at `path` with objects merged across layers (defaults < file <
+   * env/flag JSON < distributed source): a source can add one rule to a tree
+   * the file holds. Scalars as `get` gives them.
+   */
+  merged(path: string): unknown {
+    if (this.#pins.size > 0) {
+      const pinned = this.#pinned(path);
+      if (pinned !== undefined) return pinned.value;
+    }
+    let out: unknown;
+    for (const layer of [this.#defaults, this.#file]) out = deepMerge(out, structuredClone(lookup(layer, path)));
+    const env = this.#env[envNameOf(path)];
+    const flag = this.#flags.get(path);
+    for (const text of [env, flag]) {
+      if (text === undefined) continue;
+      let v: unknown = text;
+      if (isTree(out)) {
+        try {
+          v = JSON.parse(text);
+        } catch {
+          // not JSON: a scalar string overriding the tree
+        }
+      }
+      out = deepMerge(out, v);
+    }
+    return deepMerge(out, structuredClone(lookup(this.#remote, path)));
+  }
+
+  /** Where refusals and reload failures are logged (the app sets its logger). */
+  useLog(log: ConfigLog): void {
+    this.#log = log;
+  }
+
+  /**
+   * Call `listener` with the new value of `key` (as {@link merged} gives it)
+   * whenever the watched file or a distributed source changes it. A listener
+   * that throws refuses the change: `get`/`merged` keep the last good value,
+   * listeners already told are told the old value back, and a warning names
+   * the key and the reason. Returns the unsubscribe function; the file is
+   * watched while any key is.
+   */
+  watch(key: string, listener: ConfigListener): () => void {
+    let set = this.#listeners.get(key);
+    if (set === undefined) {
+      set = new Set();
+      this.#listeners.set(key, set);
+    }
+    set.add(listener);
+    this.#watchFile();
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) this.#listeners.delete(key);
+      if (this.#listeners.size === 0) this.#unwatchFile();
+    };
+  }
+
+  /**
+   * Add a distributed source as the top layer: its first tree is loaded
+   * before this resolves (listeners are told of what it changes), later
+   * ones apply as they come.
+   */
+  async attach(source: DynamicConfigSource): Promise<void> {
+    this.#sources.push(source);
+    await source.start((tree) =>
+      this.#change(() => {
+        this.#remote = tree;
+      }, source.name),
+    );
+  }
+
+  /** Stop watching the file and close every attached source. */
+  async close(): Promise<void> {
+    this.#unwatchFile();
+    const sources = this.#sources.splice(0);
+    await Promise.all(sources.map((s) => s.close()));
+  }
+
+  /** Re-read the watched file now (what the watcher does after a change settles). */
+  reload(): void {
+    const name = this.#fileName;
+    if (name === undefined) return;
+    let tree: Tree;
+    try {
+      tree = readConfigFile(name);
+    } catch (err) {
+      this.#log?.warn({ file: name, reason: (err as Error).message }, "config file change refused: %s", (err as Error).message);
+      return;
+    }
+    this.#change(() => {
+      this.#file = tree;
+    }, `file ${name}`);
+  }
+
+  #watchFile(): void {
+    const name = this.#fileName;
+    if (name === undefined || this.#fileWatcher !== undefined) return;
+    // The directory, not the file: editors and `mv` replace the file, which ends a watch on it.
+    const base = basename(name);
+    try {
+      this.#fileWatcher = fsWatch(dirname(name), { persistent: false }, (_event, changed) => {
+        if (changed !== null && changed !== base) return;
+        if (this.#fileTimer !== undefined) clearTimeout(this.#fileTimer);
+        this.#fileTimer = setTimeout(() => {
+          this.#fileTimer = undefined;
+          this.reload();
+        }, FILE_DEBOUNCE_MS);
+        this.#fileTimer.unref();
+      });
+    } catch (err) {
+      this.#log?.warn({ file: name, err }, "config file cannot be watched; changes need a restart");
+    }
+  }
+
+  #unwatchFile(): void {
+    this.#fileWatcher?.close();
+    this.#fileWatcher = undefined;
+    if (this.#fileTimer !== undefined) clearTimeout(this.#fileTimer);
+    this.#fileTimer = undefined;
+  }
+
+  /** Swap a layer, then tell each watched key's listeners of its new value; a refusal pins the old one. */
+  #change(swap: () => void, where: string): void {
+    const before = new Map<string, unknown>();
+    for (const key of this.#listeners.keys()) before.set(key, this.merged(key));
+    swap();
+    for (const [key, set] of this.#listeners) {
+      const pinnedBefore = this.#pins.get(key);
+      this.#pins.delete(key);
+      const value = this.merged(key);
+      const previous = before.get(key);
+      if (isDeepStrictEqual(value, previous)) {
+        if (pinnedBefore !== undefined) this.#pins.set(key, pinnedBefore);
+        continue;
+      }
+      const told: ConfigListener[] = [];
+      try {
+        for (const l of set) {
+          l(value, previous);
+          told.push(l);
+        }
+        this.#log?.info({ key, from: where }, "config %s changed", key);
+      } catch (err) {
+        this.#pins.set(key, previous);
+        const reason = err instanceof Error ? err.message : String(err);
+        this.#log?.warn({ key, from: where, reason }, 'config change to "%s" refused, last good value kept: %s', key, reason);
+        for (const l of told) {
+          try {
+            l(previous, value);
+          } catch {
+            // it accepted this value before
+          }
+        }
+      }
+    }
   }
 
   /** Like `get` but the key must be set somewhere. */

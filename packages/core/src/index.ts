@@ -10,7 +10,7 @@ export { type App, type AppOptions, createApp, type Readiness } from "./app.js";
 export type { AppView } from "./app-view.js";
 // Config, logging, ids, cache, and the ports adapters (e.g. @wego/redis) fill
 export { type Cache, createCache } from "./cache/cache.js";
-export { Config } from "./config.js";
+export { Config, type ConfigListener, type DynamicConfigSource } from "./config.js";
 export type { Context, Meta } from "./context.js";
 export { type ContextKey, createContextKey } from "./context-key.js";
 export { defaultEnvelope, type Envelope, legacyEnvelope, publicMessage } from "./envelope.js";
@@ -28,6 +28,11 @@ export type { MetricsOptions } from "./filters/metrics.js";
 export type { RateLimitOptions } from "./filters/rate-limit.js";
 export type { TracingOptions } from "./filters/tracing.js";
 export { type ValidateOptions, validatedKey } from "./filters/validate.js";
+// Governance from config: markers and policies (GOVERNANCE.md)
+export { type Governance, governanceOf } from "./governance/governance.js";
+export type { MarkerSpec, MatchCondition } from "./governance/marker.js";
+export type { BulkheadSpec, CircuitBreakerSpec, FaultSpec, RateLimitSpec, RetrySpec, TimeoutSpec } from "./governance/policies.js";
+export { TokenBucket, type TokenBucketStore, tokenBucketStoreKey } from "./governance/token-bucket.js";
 // Handlers: typed values, or the seed's services behind filters
 export { defineHandler, type Handler, type InputOf, type OutputOf } from "./handler.js";
 export { createSnowflake, type Snowflake } from "./id/snowflake.js";

@@ -27,7 +27,7 @@ export interface ResolvedConnection {
 }
 
 /** Config layers from weakest to strongest, to let a URL beat fields set in a weaker layer. */
-const layerRank = { default: 0, file: 1, env: 2, flag: 3 } as const;
+const layerRank = { default: 0, file: 1, env: 2, flag: 3, remote: 4 } as const;
 
 /**
  * Merge code options over config (`<prefix>.url`, `<prefix>.host`…): options

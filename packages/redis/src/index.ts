@@ -1,7 +1,7 @@
 /**
  * @module @wego/redis — the shared Redis connection (ioredis) and the
  * distributed primitives wego's ports plug into: lock, pub/sub, cache tier,
- * limiter store and snowflake worker-id lease.
+ * limiter store, shared token bucket and snowflake worker-id lease.
  */
 export { type RedisReason, redisCatalogue } from "./errors.js";
 export { createRedisCacheStore } from "./redis-cache-store.js";
@@ -17,4 +17,5 @@ export {
   resolveRedisOptions,
 } from "./redis-provider.js";
 export { createRedisPubSub, type RedisPubSub, type RedisPubSubOptions } from "./redis-pubsub.js";
+export { createRedisTokenBucketStore } from "./redis-token-bucket-store.js";
 export { createRedisWorkerIdLease, type RedisWorkerIdLease, type RedisWorkerIdLeaseOptions } from "./redis-worker-id-lease.js";

@@ -43,6 +43,9 @@ export const catalogue = {
   WEGO_ERR_INPUT_NOT_JSON: { code: "invalid_argument", message: "input is not valid JSON: %s" },
   WEGO_ERR_INPUT_INVALID: { code: "invalid_argument", message: "invalid input: %s" },
   WEGO_ERR_OUTPUT_INVALID: { code: "internal", message: 'handler "%s" returned output its schema refuses: %s' },
+  WEGO_ERR_GOV_RATE_LIMITED: { code: "resource_exhausted", message: 'rate limit of marker "%s" exceeded (%s a second, burst %s)' },
+  WEGO_ERR_GOV_CIRCUIT_OPEN: { code: "unavailable", message: 'circuit of marker "%s" is open (%s)' },
+  WEGO_ERR_GOV_FAULT: { code: "unavailable", message: 'fault injected by marker "%s"' },
 } as const satisfies Record<string, { code: Code; message: string }>;
 
 export type CatalogueReason = keyof typeof catalogue;

@@ -1,12 +1,16 @@
 // Over 400 lines on purpose: every promise a transport makes, in the order a
 // transport author reads them, in one place — split, the suite would hide
 // which cases a driver has to pass.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Writable } from "node:stream";
 import pino from "pino";
 import * as v from "valibot";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { type App, createApp } from "../app.js";
+import type { DynamicConfigSource } from "../config.js";
 import type { Context } from "../context.js";
 import type { Code } from "../errors/code.js";
 import { WegoError } from "../errors/wego-error.js";
@@ -125,8 +129,10 @@ export function describeRouterConformance(name: string, makeDriver: () => Confor
     let slow: Gate;
     let logs: Array<Record<string, unknown>> = [];
     let sleepySaw: WegoError | undefined;
+    /** Temporary config directories of the governance cases. */
+    const dirs: string[] = [];
 
-    async function setup(routes: readonly string[] = ALL_ROUTES, start = true): Promise<ConformanceDriver> {
+    async function setup(routes: readonly string[] = ALL_ROUTES, start = true, configFile?: string): Promise<ConformanceDriver> {
       slow = gate();
       logs = [];
       sleepySaw = undefined;
@@ -140,7 +146,7 @@ export function describeRouterConformance(name: string, makeDriver: () => Confor
         name: `conformance-${name}`,
         logger: pino({ level: "debug" }, stream),
         production: true,
-        config: { env: {}, argv: [] },
+        config: { env: {}, argv: [], ...(configFile === undefined ? {} : { file: configFile }) },
       });
       app = a;
       a.handler("echo", async (ctx) => ({ input: ctx.request, transport: ctx.transport, id: ctx.id, route: ctx.route }));
@@ -192,6 +198,7 @@ export function describeRouterConformance(name: string, makeDriver: () => Confor
       await driver?.close?.();
       app = undefined;
       driver = undefined;
+      for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
     });
 
     const raw = (d: ConformanceDriver, route: string, json: string) =>
@@ -478,6 +485,176 @@ export function describeRouterConformance(name: string, makeDriver: () => Confor
       const reply = await running.catch(() => ({ code: "unavailable" as const }));
       expect(reply.code).toBe("unavailable");
       expect((app as App).inflight).toBe(0);
+    });
+    // --- governance from config -----------------------------------------------------
+    // Rules live in the watched config file (and in etcd for one case); every transport gets them through dispatch.
+
+    function rulesFile(governance: unknown): string {
+      const dir = mkdtempSync(join(tmpdir(), "wego-gov-"));
+      dirs.push(dir);
+      const file = join(dir, "config.json");
+      writeFileSync(file, JSON.stringify({ governance }));
+      return file;
+    }
+
+    /** Set up with `governance` in a watched config file. */
+    const governed = (governance: unknown, start = true) => setup(ALL_ROUTES, start, rulesFile(governance));
+
+    /** Wait (up to 3 s) for the log line refusing a change to config key `governance`. */
+    async function refusal(): Promise<Record<string, unknown> | undefined> {
+      const find = () => logs.find((l) => l.key === "governance" && String(l.msg).includes("refused"));
+      const t0 = Date.now();
+      while (find() === undefined && Date.now() - t0 < 3000) await sleep(10);
+      return find();
+    }
+
+    /** Call until `done(reply)`; the ms it took from `since`. Fails after 3 s. */
+    async function until(since: number, call: () => Promise<ConformanceReply>, done: (r: ConformanceReply) => boolean): Promise<number> {
+      for (;;) {
+        const r = await call();
+        if (done(r)) return Date.now() - since;
+        if (Date.now() - since > 3000) throw new Error(`no change after 3 s; last reply ${JSON.stringify(r)}`);
+        await sleep(10);
+      }
+    }
+
+    /** The ms from `t0` until echo is answered unavailable (the `abortAll("echo")` rule in force). */
+    const echoAbortedAfter = (d: ConformanceDriver, t0: number) =>
+      until(
+        t0,
+        () => d.call("echo", {}),
+        (r) => r.code === "unavailable",
+      );
+
+    const abortAll = (handler: string, code = "unavailable") => ({
+      markers: { chaos: { handler } },
+      fault: { chaos: { abort: { percent: 100, code } } },
+    });
+
+    it("governance: a marker matches by header (x-request-id on every transport) and its policy acts on those calls only", async () => {
+      const d = await governed({
+        markers: { canary: { headers: { "x-request-id": { prefix: "canary-" } } } },
+        fault: { canary: { abort: { percent: 100, code: "unavailable" } } },
+      });
+      const hit = await d.call("echo", {}, { requestId: "canary-7" });
+      expect(hit.code).toBe("unavailable");
+      if (hit.reason !== undefined) expect(hit.reason).toBe("WEGO_ERR_GOV_FAULT");
+      expect((await d.call("echo", {}, { requestId: "stable-7" })).code).toBe("ok");
+      const text = await (app as App).metrics.getSingleMetricAsString("wego_governance_faults_total");
+      expect(text).toContain('kind="abort",marker="canary"} 1');
+    });
+
+    it("governance: a marker matches by route (as ctx.route names it), and a rate of 0 refuses every call (no panic)", async () => {
+      const file = rulesFile({});
+      const d = await setup(ALL_ROUTES, false, file);
+      d.register("govRoute", "echo");
+      await (app as App).start();
+      // Each transport names routes its own way (`POST /govRoute`, `govRoute`, a cron schedule): ask echo.
+      const routeOf = async (r: string) => ((await d.call(r, {})).data as { route: string }).route;
+      const governed = await routeOf("govRoute");
+      const other = await routeOf("echo");
+      const t0 = Date.now();
+      writeFileSync(file, JSON.stringify({ governance: { markers: { closed: { route: governed } }, rateLimit: { closed: { rate: 0 } } } }));
+      await until(
+        t0,
+        () => d.call("govRoute", {}),
+        (r) => r.code === "resource_exhausted",
+      );
+      const refused = await d.call("govRoute", {});
+      expect(refused.code).toBe("resource_exhausted");
+      if (refused.reason !== undefined) expect(refused.reason).toBe("WEGO_ERR_GOV_RATE_LIMITED");
+      // Where two routes share a name (cron routes are their schedule), the marker covers both.
+      expect((await d.call("echo", {})).code).toBe(governed === other ? "resource_exhausted" : "ok");
+    });
+
+    it("governance: rateLimit lets the burst through, then refuses, and counts the rejections", async () => {
+      const d = await governed({ markers: { echoes: { handler: "echo" } }, rateLimit: { echoes: { rate: 1, burst: 2 } } });
+      const codes = [];
+      for (let i = 0; i < 3; i++) codes.push((await d.call("echo", { i })).code);
+      expect(codes).toEqual(["ok", "ok", "resource_exhausted"]);
+      expect((await d.call("sync", {})).code).toBe("ok");
+      const text = await (app as App).metrics.getSingleMetricAsString("wego_governance_rejections_total");
+      expect(text).toContain('policy="rateLimit",marker="echoes"} 1');
+    });
+
+    it("governance: circuitBreaker opens after the failure share, and force open refuses at once", async () => {
+      const d = await governed({
+        markers: { crashes: { handler: "crash" }, echoes: { handler: "echo" } },
+        circuitBreaker: { crashes: { volume: 3, errorPercent: 50, sleepWindowMs: 60_000 }, echoes: { force: "open" } },
+      });
+      for (let i = 0; i < 3; i++) expect((await d.call("crash", {})).code).toBe("internal");
+      expect((await d.call("crash", {})).code).toBe("unavailable");
+      const forced = await d.call("echo", {});
+      expect(forced.code).toBe("unavailable");
+      if (forced.reason !== undefined) expect(forced.reason).toBe("WEGO_ERR_GOV_CIRCUIT_OPEN");
+      const gauge = await (app as App).metrics.getSingleMetricAsString("wego_governance_circuit_state");
+      expect(gauge).toContain('marker="crashes"} 2');
+    });
+
+    it("governance: bulkhead refuses a call past its concurrency", async () => {
+      const d = await governed({ markers: { slow: { handler: "slow" } }, bulkhead: { slow: { maxConcurrent: 1 } } }, false);
+      d.register("slow2", "slow");
+      await (app as App).start();
+      const first = d.call("slow", {});
+      await slow.entered;
+      expect((await d.call("slow2", {})).code).toBe("resource_exhausted");
+      slow.release();
+      expect((await first).code).toBe("ok");
+    });
+
+    it("governance: timeout answers deadline_exceeded and aborts the handler's signal", async () => {
+      const d = await governed({ markers: { sleepy: { handler: "sleepy" } }, timeout: { sleepy: 100 } });
+      const started = Date.now();
+      expect((await d.call("sleepy", {})).code).toBe("deadline_exceeded");
+      expect(Date.now() - started).toBeLessThan(2000);
+      await sleep(20);
+      expect(sleepySaw?.code).toBe("deadline_exceeded");
+    });
+
+    it("governance: fault delay holds the call for its fixed ms", async () => {
+      const d = await governed({ markers: { echoes: { handler: "echo" } }, fault: { echoes: { delay: { percent: 100, ms: 200 } } } });
+      const started = Date.now();
+      expect((await d.call("echo", {})).code).toBe("ok");
+      expect(Date.now() - started).toBeGreaterThanOrEqual(195);
+    });
+
+    it("governance: a rule changed in the watched file applies within a second; an invalid one is refused and the old one stays", async () => {
+      const file = rulesFile({});
+      const d = await setup(ALL_ROUTES, true, file);
+      expect((await d.call("echo", {})).code).toBe("ok");
+      const t0 = Date.now();
+      writeFileSync(file, JSON.stringify({ governance: abortAll("echo") }));
+      expect(await echoAbortedAfter(d, t0)).toBeLessThan(1000);
+      writeFileSync(file, JSON.stringify({ governance: abortAll("echo", "no_such_code") }));
+      expect(String((await refusal())?.reason)).toContain("abort.code");
+      expect((await d.call("echo", {})).code).toBe("unavailable");
+    });
+
+    it("governance: a rule put in etcd applies within a second; an invalid one is refused and the old one stays", async () => {
+      // @wego/etcd depends on core: loaded by name at run time, so core does not depend on it.
+      const etcdModule = "@wego/etcd";
+      const { createEtcdConfigSource } = (await import(/* @vite-ignore */ etcdModule)) as {
+        createEtcdConfigSource(o: { prefix: string }): DynamicConfigSource & {
+          client: { put(k: string): { value(v: string): Promise<unknown> }; delete(): { prefix(p: string): Promise<unknown> } };
+        };
+      };
+      const prefix = `/wego-test/conformance/${name}/${Date.now()}-${Math.random().toString(36).slice(2)}/`;
+      const source = createEtcdConfigSource({ prefix });
+      const d = await setup();
+      const a = app as App;
+      try {
+        await a.config.attach(source);
+        expect((await d.call("echo", {})).code).toBe("ok");
+        const t0 = Date.now();
+        await source.client.put(`${prefix}governance`).value(JSON.stringify(abortAll("echo")));
+        expect(await echoAbortedAfter(d, t0)).toBeLessThan(1000);
+        await source.client.put(`${prefix}governance.fault.chaos`).value(JSON.stringify({ abort: { percent: 150, code: "unavailable" } }));
+        expect(String((await refusal())?.reason)).toContain("governance.fault.chaos.abort.percent");
+        expect((await d.call("echo", {})).code).toBe("unavailable");
+      } finally {
+        await source.client.delete().prefix(prefix);
+        await a.config.close();
+      }
     });
   });
 }

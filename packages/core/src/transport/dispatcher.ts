@@ -4,6 +4,7 @@ import { defaultEnvelope } from "../envelope.js";
 import { frameworkError } from "../errors/catalogue.js";
 import { markLogged, wasLogged } from "../errors/logged.js";
 import { WegoError } from "../errors/wego-error.js";
+import { governanceOf } from "../governance/governance.js";
 import { isSettled, settledValue } from "../settled.js";
 import type { Answer, Dispatcher, DispatcherOptions, DispatchTarget, Invocation, RefusalLevel } from "./dispatch-types.js";
 import { defaultInputLimits, type InputLimits, inspectInput } from "./input.js";
@@ -34,6 +35,8 @@ export function createDispatcher(app: App, options: DispatcherOptions): Dispatch
   const envelope = app.envelope;
   const fast = envelope === defaultEnvelope;
   const expose = !app.production;
+  // Config-driven policies (markers → limit, breaker, bulkhead, timeout, fault): one comparison per invocation while none is set.
+  const governance = governanceOf(app);
   let active = 0;
   let closed = false;
   let idle: (() => void) | undefined;
@@ -127,7 +130,7 @@ export function createDispatcher(app: App, options: DispatcherOptions): Dispatch
     }
     let p: Promise<unknown>;
     try {
-      p = target.endpoint(ctx);
+      p = governance.rules === undefined ? target.endpoint(ctx) : governance.run(target, ctx);
     } catch (err) {
       settleErr(ctx, err);
       return ctx;
@@ -168,7 +171,7 @@ export function createDispatcher(app: App, options: DispatcherOptions): Dispatch
     ctx._answer = byPromise;
     let p: Promise<unknown>;
     try {
-      p = target.endpoint(ctx);
+      p = governance.rules === undefined ? target.endpoint(ctx) : governance.run(target, ctx);
     } catch (err) {
       finish(ctx);
       return Promise.reject(failure(ctx, err));

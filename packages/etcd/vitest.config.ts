@@ -1,0 +1,3 @@
+import { wegoProject } from "../../vitest.shared.ts";
+
+export default wegoProject("etcd", import.meta.dirname);
