@@ -3,6 +3,7 @@ import { type Client, createClient } from "@connectrpc/connect";
 import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
 import { context as otelContext, propagation } from "@opentelemetry/api";
 import { type Code, type Context, isCode, WegoError } from "@wego/core";
+import { createTlsSource, type TlsOptions } from "@wego/core/transport";
 import { fromConnectError } from "./code-map.js";
 import { WegoService } from "./gen/wego/v1/wego_pb.js";
 import { grpcError } from "./grpc-errors.js";
@@ -22,6 +23,12 @@ export interface GrpcClientOptions {
   meta?: Readonly<Record<string, string>>;
   /** Options for `http2.connect` (TLS: `ca`, `cert`, `key`, `servername`…). */
   nodeOptions?: http2.ClientSessionOptions | http2.SecureClientSessionOptions;
+  /**
+   * TLS for an `https://` base URL, the names the servers use: `ca` to trust,
+   * `cert` and `key` to present (mutual TLS), `servername`; PEM or file paths,
+   * reloaded when the files change (new connections use them).
+   */
+  tls?: TlsOptions;
   /** Reads the result out of a success envelope; default `envelope.data` (both wego envelopes have it). */
   unwrap?: (envelope: unknown) => unknown;
 }
@@ -70,7 +77,11 @@ export interface GrpcClient {
  * const order = await orders.call("order.get", { id }, { ctx });
  */
 export function createGrpcClient(options: GrpcClientOptions): GrpcClient {
-  const sessions = new Http2SessionManager(options.baseUrl, { idleConnectionTimeoutMs: 60_000 }, options.nodeOptions);
+  const secure = options.tls && createTlsSource(options.tls, "client");
+  // The session manager reads this object at each connect: a reload updates it in place.
+  const nodeOptions = { ...secure?.clientOptions(), ...options.nodeOptions };
+  secure?.onReload(() => Object.assign(nodeOptions, secure.clientOptions(), options.nodeOptions));
+  const sessions = new Http2SessionManager(options.baseUrl, { idleConnectionTimeoutMs: 60_000 }, nodeOptions);
   const client: Client<typeof WegoService> = createClient(
     WegoService,
     createGrpcTransport({ baseUrl: options.baseUrl, sessionManager: sessions }),
@@ -144,6 +155,7 @@ export function createGrpcClient(options: GrpcClientOptions): GrpcClient {
     },
     reply,
     close() {
+      secure?.close();
       sessions.abort();
     },
   };

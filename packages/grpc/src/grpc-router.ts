@@ -2,7 +2,7 @@ import type { DescMessage, DescService, MessageInitShape, MessageShape } from "@
 import { createConnectRouter, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
 import { compressionBrotli, compressionGzip } from "@connectrpc/connect-node";
 import type { App, RouteInfo, Router, StopOptions } from "@wego/core";
-import { createDispatcher, createRouteTable, type Dispatcher, type RouteTarget } from "@wego/core/transport";
+import { createDispatcher, createRouteTable, type Dispatcher, type RouteTarget, tlsFromConfig as tlsOfConfig } from "@wego/core/transport";
 import { takeAdmission } from "./admission.js";
 import { type GrpcRouteSpec, methodPath, type UnaryBinding } from "./call.js";
 import { toConnectError } from "./code-map.js";
@@ -26,7 +26,11 @@ export interface GrpcRouterOptions {
   port?: number;
   /** Interface to bind; default config `grpc.host`, else "127.0.0.1" (set "0.0.0.0" to serve other hosts). */
   host?: string;
-  /** Serve TLS (HTTP/2 negotiated by ALPN, HTTP/1.1 for gRPC-Web/Connect too); default config `grpc.tls.key`/`grpc.tls.cert` (file paths), else cleartext. */
+  /**
+   * Serve TLS (HTTP/2 negotiated by ALPN, HTTP/1.1 for gRPC-Web/Connect too): `cert`, `key` (PEM or file
+   * paths, reloaded when the files change), `ca` and `requestCert` for mutual TLS; default config
+   * `grpc.tls.*`, else cleartext.
+   */
   tls?: TlsOptions;
   /** Largest request message accepted, in bytes (RESOURCE_EXHAUSTED beyond); default config `grpc.readMaxBytes`, else 4 MiB. */
   readMaxBytes?: number;
@@ -150,6 +154,7 @@ export function createGrpcRouter(options: GrpcRouterOptions = {}): GrpcRouter {
         port: options.port ?? cfg.get("grpc.port", 9341),
         host: options.host ?? cfg.get("grpc.host", "127.0.0.1"),
         tls,
+        onTlsError: (err) => app.log.warn({ err }, "grpc: TLS reload failed, keeping the previous certificate"),
         ...createDispatch(unary, handlers, serving, cors),
       });
       app.log.info({ port: listener.port, routes: table.size, services: services.size }, "grpc router listening");
@@ -190,10 +195,10 @@ function connectUnary<I extends DescMessage, O extends DescMessage>(
     });
 }
 
+/** Config `grpc.tls.*` (`cert`, `key`, `ca`, `requestCert`), the names every wego transport reads. */
 function tlsFromConfig(app: App): TlsOptions | undefined {
-  const key = app.config.get("grpc.tls.key", "");
-  const cert = app.config.get("grpc.tls.cert", "");
-  if (!key && !cert) return undefined;
-  if (!key || !cert) throw grpcError("WEGO_ERR_GRPC_TLS", `config grpc.tls.key="${key}", grpc.tls.cert="${cert}"`);
-  return { keyFile: key, certFile: cert };
+  const t = tlsOfConfig(app.config, "grpc");
+  if (t !== undefined && (!t.key || !t.cert))
+    throw grpcError("WEGO_ERR_GRPC_TLS", `config grpc.tls.key="${t.key ?? ""}", grpc.tls.cert="${t.cert ?? ""}"`);
+  return t;
 }

@@ -1,26 +1,19 @@
-import { readFileSync } from "node:fs";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import http2, { type IncomingHttpHeaders, type ServerHttp2Session, type ServerHttp2Stream } from "node:http2";
 import net, { type AddressInfo, type Socket } from "node:net";
 import tls from "node:tls";
+import { createTlsSource, type TlsOptions, type TlsSource } from "@wego/core/transport";
 import { grpcError } from "./grpc-errors.js";
 
-/** TLS material, as PEM (strings or Buffers) or file paths. */
-export interface TlsOptions {
-  key?: string | Buffer;
-  cert?: string | Buffer;
-  keyFile?: string;
-  certFile?: string;
-  /** CA certificates to verify client certificates against (with `requestCert`). */
-  ca?: string | Buffer | Array<string | Buffer>;
-  /** Ask clients for a certificate (mutual TLS); unauthorised ones are refused. */
-  requestCert?: boolean;
-}
+/** TLS of the router: the same options as every wego transport's (`cert`, `key`, `ca`, `requestCert`; file paths reloaded on change). */
+export type { TlsOptions };
 
 export interface ListenOptions {
   port: number;
   host: string;
   tls: TlsOptions | undefined;
+  /** Told when reloaded certificates fail to load (the previous ones stay in service). */
+  onTlsError?: (err: unknown) => void;
   /** Every HTTP/2 stream, straight from nghttp2 (no compatibility objects). */
   onStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void;
   /** Every HTTP/1.1 request (gRPC-Web and Connect from browsers and curl). */
@@ -68,19 +61,16 @@ export async function listen(options: ListenOptions): Promise<Listener> {
   // first bytes to choose the protocol); nothing to drain, closed on stop.
   const undecided = new Set<Socket>();
   let outer: net.Server;
+  let secure: TlsSource | undefined;
   if (options.tls) {
     const t = options.tls;
-    const key = t.key ?? (t.keyFile ? readFileSync(t.keyFile) : undefined);
-    const cert = t.cert ?? (t.certFile ? readFileSync(t.certFile) : undefined);
+    const key = t.key ?? t.keyFile;
+    const cert = t.cert ?? t.certFile;
     if (!key || !cert) throw grpcError("WEGO_ERR_GRPC_TLS", key ? "no certificate" : "no key");
-    outer = tls.createServer({
-      key,
-      cert,
-      ...(t.ca ? { ca: t.ca } : {}),
-      requestCert: t.requestCert ?? false,
-      rejectUnauthorized: t.requestCert ?? false,
-      ALPNProtocols: ["h2", "http/1.1"],
-    });
+    secure = createTlsSource(t, "server", options.onTlsError);
+    const server = tls.createServer({ ...secure.serverOptions(), ALPNProtocols: ["h2", "http/1.1"] });
+    secure.attach(server);
+    outer = server;
     outer.on("connection", track);
     outer.on("secureConnection", (socket: tls.TLSSocket) => {
       socket.setNoDelay(true);
@@ -114,6 +104,9 @@ export async function listen(options: ListenOptions): Promise<Listener> {
       outer.off("error", reject);
       resolve();
     });
+  }).catch((err: unknown) => {
+    secure?.close();
+    throw err;
   });
   const port = (outer.address() as AddressInfo).port;
   // The HTTP/1.1 server never listens itself, but it tracks its connections
@@ -124,6 +117,7 @@ export async function listen(options: ListenOptions): Promise<Listener> {
   return {
     port,
     async close(signal) {
+      secure?.close();
       const closed = new Promise<void>((resolve) => outer.close(() => resolve()));
       h1.close();
       h1.closeIdleConnections();

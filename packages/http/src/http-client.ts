@@ -9,7 +9,7 @@ import {
   isCode,
   WegoError,
 } from "@wego/core";
-import { frameworkError, isBadInput } from "@wego/core/transport";
+import { createTlsSource, frameworkError, isBadInput, type TlsOptions } from "@wego/core/transport";
 import sjson from "secure-json-parse";
 import type { Pool } from "undici";
 import { type Balancer, createBalancer, type Upstream } from "./balancer.js";
@@ -65,6 +65,12 @@ export interface HttpClientOptions {
    * false for none. 4xx answers don't count against it.
    */
   breaker?: CircuitBreaker | CircuitBreakerOptions | false;
+  /**
+   * TLS for `https://` base URLs, the names the servers use: `ca` to trust,
+   * `cert` and `key` to present (mutual TLS), `servername`; PEM or file
+   * paths, reloaded when the files change (new connections use them).
+   */
+  tls?: TlsOptions;
 }
 
 type QueryValue = string | number | boolean;
@@ -142,6 +148,14 @@ const kResponse = Symbol("wego.http.response");
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const urls = typeof options.baseUrls === "string" ? [options.baseUrls] : [...options.baseUrls];
   if (urls.length === 0) throw httpError("WEGO_ERR_HTTP_CONFIG", ["baseUrls", "must hold at least one URL"]);
+  const secure = options.tls && createTlsSource(options.tls, "client");
+  // A connector built from the current certificates, rebuilt when they are reloaded.
+  let connector = secure && undici().buildConnector(secure.clientOptions());
+  secure?.onReload(() => {
+    connector = undici().buildConnector(secure.clientOptions());
+  });
+  const connect: import("undici").buildConnector.connector | undefined =
+    connector && ((opts, callback) => (connector as import("undici").buildConnector.connector)(opts, callback));
   const bases: Base[] = urls.map((url) => {
     let u: URL;
     try {
@@ -156,6 +170,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       pool: new (undici().Pool)(u.origin, {
         connections: options.connections ?? 64,
         keepAliveTimeout: options.keepAliveTimeoutMs ?? 4_000,
+        ...(connect ? { connect } : {}),
       }),
     };
   });
@@ -320,6 +335,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     delete: (path, o) => call("DELETE", path, undefined, o),
     breaker,
     async close() {
+      secure?.close();
       await Promise.all(bases.map((b) => b.pool.close()));
     },
   };

@@ -4,10 +4,12 @@ import {
   type App,
   createDispatcher,
   createRouteTable,
+  createTlsSource,
   type RouteInfo,
   type Router,
   type RouteTarget,
   type StopOptions,
+  type TlsSource,
 } from "@wego/core/transport";
 import { type Draining, drainServer } from "./drain.js";
 import { httpError } from "./errors.js";
@@ -71,6 +73,7 @@ export function createHttpRouter(options: HttpRouterOptions = {}): HttpRouter {
   let draining: Draining | undefined;
   let server: Server | undefined;
   let port: number | undefined;
+  let tls: TlsSource | undefined;
 
   const add = (methods: readonly HttpMethod[], path: string, target: RouteTarget): void => {
     if (typeof path !== "string" || !path.startsWith("/"))
@@ -128,7 +131,10 @@ export function createHttpRouter(options: HttpRouterOptions = {}): HttpRouter {
       // Probes are ordinary routes of the same tree with their own kind; an app route on the same path wins.
       probes = probeRoutes(opts, (key) => table.has(key));
       const d = createDispatcher(app, { transport: "http" });
-      const path = createRequestPath(app, d, opts, [...table.entries(), ...probes]);
+      tls =
+        opts.tls &&
+        createTlsSource(opts.tls, "server", (err) => app.log.warn({ err }, "http: TLS reload failed, keeping the previous certificate"));
+      const path = createRequestPath(app, d, opts, [...table.entries(), ...probes], tls);
       const s = path.server;
       server = s;
       await new Promise<void>((resolve, reject) => {
@@ -140,18 +146,21 @@ export function createHttpRouter(options: HttpRouterOptions = {}): HttpRouter {
         });
       }).catch((err) => {
         server = undefined;
+        tls?.close();
         throw err;
       });
       draining = { server: s, dispatcher: d, responder: path.responder, bodies: path.bodies, drainIdle: opts.drainIdle };
       port = (s.address() as AddressInfo).port;
       const count = table.size + probes.length;
-      app.log.info({ host: opts.host, port, routes: count }, "http listening on %s:%d", opts.host, port);
+      app.log.info({ host: opts.host, port, routes: count, tls: tls !== undefined }, "http listening on %s:%d", opts.host, port);
     },
     async stop({ signal }: StopOptions) {
       const drain = draining;
       if (drain === undefined) return;
       draining = undefined;
       server = undefined;
+      tls?.close();
+      tls = undefined;
       await drainServer(drain, signal);
     },
   };

@@ -1,4 +1,5 @@
 import type { App } from "@wego/core";
+import { type TlsOptions, tlsFromConfig } from "@wego/core/transport";
 import { type Cors, type CorsOptions, createCors } from "./cors.js";
 import { httpError } from "./errors.js";
 
@@ -47,6 +48,12 @@ export interface HttpRouterOptions {
   ignoreTrailingSlash?: boolean;
   /** Longest path parameter in characters; longer ones don't match (404). Default 200. */
   maxParamLength?: number;
+  /**
+   * Serve HTTPS: `cert`, `key` (PEM or file paths, reloaded when the files
+   * change), `ca` and `requestCert` for mutual TLS. Config `http.tls.*`;
+   * default cleartext. `false` forces cleartext whatever the config says.
+   */
+  tls?: TlsOptions | false;
 }
 
 /** Options after config and defaults were applied. */
@@ -68,6 +75,7 @@ export interface ResolvedOptions {
   caseInsensitive: boolean;
   ignoreTrailingSlash: boolean;
   maxParamLength: number;
+  tls: TlsOptions | undefined;
 }
 
 function nonNegative(name: string, value: number): number {
@@ -127,5 +135,6 @@ export function resolveOptions(app: App, o: HttpRouterOptions): ResolvedOptions 
     caseInsensitive: o.caseInsensitive ?? cfg("caseInsensitive", false),
     ignoreTrailingSlash: o.ignoreTrailingSlash ?? cfg("ignoreTrailingSlash", true),
     maxParamLength: nonNegative("maxParamLength", o.maxParamLength ?? cfg("maxParamLength", 200)),
+    tls: o.tls === false ? undefined : (o.tls ?? tlsFromConfig(app.config, "http")),
   };
 }

@@ -1,7 +1,8 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createSecureServer } from "node:https";
 import type { Socket } from "node:net";
 import type { App, Context, WegoError } from "@wego/core";
-import type { Dispatcher } from "@wego/core/transport";
+import type { Dispatcher, TlsSource } from "@wego/core/transport";
 import fastQuerystring from "fast-querystring";
 import FindMyWay from "find-my-way";
 import { BodyKind, bodyKindOf, SUPPORTED_TYPES } from "./body.js";
@@ -28,7 +29,13 @@ export interface RequestPath {
  * decode (path parameters, query, body) → one `dispatcher.dispatch` → the
  * answer written as the app's envelope with the status from the code map.
  */
-export function createRequestPath(app: App, d: Dispatcher, opts: ResolvedOptions, routes: readonly HttpRoute[]): RequestPath {
+export function createRequestPath(
+  app: App,
+  d: Dispatcher,
+  opts: ResolvedOptions,
+  routes: readonly HttpRoute[],
+  tls?: TlsSource,
+): RequestPath {
   const responder = createResponder(d, opts.cors);
   const { cors } = opts;
   const timeoutMs = opts.timeout;
@@ -176,30 +183,32 @@ export function createRequestPath(app: App, d: Dispatcher, opts: ResolvedOptions
     else responder.raw(res, d.context(`${req.method} ${req.url}`, { id: req.headers["x-request-id"] }).id, 204, undefined, "", h, false);
   }
 
-  const server = createServer(
-    {
-      headersTimeout: opts.headersTimeout,
-      requestTimeout: opts.requestTimeout,
-      keepAliveTimeout: opts.keepAliveTimeout,
-      connectionsCheckingInterval: opts.connectionsCheckingInterval,
-      // Node's own refusal is a bare 400 without envelope or request id: the check is below.
-      requireHostHeader: false,
-      ...(opts.maxHeaderSize === undefined ? {} : { maxHeaderSize: opts.maxHeaderSize }),
-    },
-    (req, res) => {
-      if (req.headers.host === undefined && req.httpVersionMinor === 1 && req.httpVersionMajor === 1) {
-        // RFC 9112 §3.2: a server must answer 400 to an HTTP/1.1 request without Host.
-        refuse(req, res, httpError("WEGO_ERR_HTTP_HOST_MISSING"), ["connection", "close"]);
-        return;
-      }
-      if (cors !== undefined && req.method === "OPTIONS" && req.headers["access-control-request-method"] !== undefined) {
-        preflight(req, res);
-        return;
-      }
-      fmw.lookup(req, res);
-    },
-  );
-  server.on("connection", watchClient);
+  const serverOptions = {
+    ...tls?.serverOptions(),
+    headersTimeout: opts.headersTimeout,
+    requestTimeout: opts.requestTimeout,
+    keepAliveTimeout: opts.keepAliveTimeout,
+    connectionsCheckingInterval: opts.connectionsCheckingInterval,
+    // Node's own refusal is a bare 400 without envelope or request id: the check is below.
+    requireHostHeader: false,
+    ...(opts.maxHeaderSize === undefined ? {} : { maxHeaderSize: opts.maxHeaderSize }),
+  };
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    if (req.headers.host === undefined && req.httpVersionMinor === 1 && req.httpVersionMajor === 1) {
+      // RFC 9112 §3.2: a server must answer 400 to an HTTP/1.1 request without Host.
+      refuse(req, res, httpError("WEGO_ERR_HTTP_HOST_MISSING"), ["connection", "close"]);
+      return;
+    }
+    if (cors !== undefined && req.method === "OPTIONS" && req.headers["access-control-request-method"] !== undefined) {
+      preflight(req, res);
+      return;
+    }
+    fmw.lookup(req, res);
+  };
+  const server: Server = tls === undefined ? createServer(serverOptions, onRequest) : createSecureServer(serverOptions, onRequest);
+  // A TLS server's "connection" is the raw socket; the request path watches the socket requests arrive on.
+  server.on(tls === undefined ? "connection" : "secureConnection", watchClient);
+  tls?.attach(server as import("node:https").Server);
   server.on("clientError", (err: NodeJS.ErrnoException, socket: Socket) => answerClientError(d, err, socket));
   return { server, responder, bodies };
 }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server } from "node:http";
 import type { App, PubSub } from "@wego/core";
+import { type TlsOptions, tlsFromConfig } from "@wego/core/transport";
 import { wsError } from "./errors.js";
 import { type OriginPolicy, originCheck } from "./origin.js";
 import { authenticator, type WsAuth, type WsAuthFn } from "./upgrade-auth.js";
@@ -71,6 +72,12 @@ export interface WsRouterOptions {
   pubsub?: PubSub | ((app: App) => PubSub);
   /** Broker channel (config `ws.channel`, default `wego:ws:<app name><path>`). */
   channel?: string;
+  /**
+   * Serve `wss://` on the own port: `cert`, `key` (PEM or file paths,
+   * reloaded when the files change), `ca` and `requestCert` for mutual TLS.
+   * Config `ws.tls.*`; default cleartext. With `attach`, the HTTP router's TLS applies.
+   */
+  tls?: TlsOptions | false;
 }
 
 /** The options in force, from the code's options over config over defaults; bad values fail the start. */
@@ -90,6 +97,7 @@ export interface Settings {
   checkOrigin: (req: IncomingMessage) => boolean;
   tokenQuery: string | undefined;
   auth: WsAuthFn | undefined;
+  tls: TlsOptions | undefined;
 }
 
 /** Resolve `options` against `app`'s config (at start). */
@@ -111,6 +119,7 @@ export function settingsOf(options: WsRouterOptions, app: App): Settings {
     checkOrigin: originCheck(options.origins ?? configuredOrigins(cfg.get<string[]>("ws.origins", []))),
     tokenQuery: options.tokenQuery ?? (cfg.get("ws.tokenQuery", "") || undefined),
     auth: options.auth === undefined ? undefined : authenticator(options.auth, app),
+    tls: options.tls === false ? undefined : (options.tls ?? tlsFromConfig(cfg, "ws")),
   };
 }
 

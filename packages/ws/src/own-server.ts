@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createSecureServer, type Server as SecureServer } from "node:https";
 import type { Duplex } from "node:stream";
 import type { App, WegoError } from "@wego/core";
-import type { Dispatcher, Invocation } from "@wego/core/transport";
+import type { Dispatcher, Invocation, TlsSource } from "@wego/core/transport";
 import { wsCodes } from "./code-map.js";
 import { wsError } from "./errors.js";
 import { answerAndClose, pathOf } from "./upgrade-dispatch.js";
@@ -17,6 +18,8 @@ export interface OwnServerHost {
   readonly ready: string | undefined;
   /** False while the router starts or stops: `/ready` answers 503. */
   accepting(): boolean;
+  /** Serve TLS with these certificates (kept current as they are reloaded). */
+  readonly tls?: TlsSource | undefined;
 }
 
 /** The caller's side of a request as dispatch sees it: headers, and the request id it sent (the id rule applies). */
@@ -34,7 +37,8 @@ export function invocationOf(req: IncomingMessage): Invocation {
  */
 export function createOwnServer(host: OwnServerHost): Server {
   // No Host header is no reason for node's bare 400 here: the request is answered by path like any other.
-  const server = createServer({ requireHostHeader: false }, (req, res) => {
+  const tls = host.tls;
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     const d = host.dispatcher;
     const path = pathOf(req.url);
     const inv = invocationOf(req);
@@ -49,7 +53,12 @@ export function createOwnServer(host: OwnServerHost): Server {
     } else {
       refuse(d, res, path, inv, wsError("WEGO_ERR_WS_PATH_UNKNOWN", `${req.method} ${path}`));
     }
-  });
+  };
+  const server: Server =
+    tls === undefined
+      ? createServer({ requireHostHeader: false }, onRequest)
+      : createSecureServer({ ...tls.serverOptions(), requireHostHeader: false }, onRequest);
+  tls?.attach(server as SecureServer);
   // What node's parser refuses (a malformed request line, headers too large, a timeout) gets the envelope
   // too, rather than node's bare 400; a reset connection gets nothing.
   server.on("clientError", (err: NodeJS.ErrnoException, socket: Duplex) => {

@@ -3,7 +3,16 @@ import type { IncomingMessage, Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { type App, type PubSub, type StopOptions, WegoError } from "@wego/core";
-import { createDispatcher, createRouteTable, type Dispatcher, type RouteInfo, type Router, type RouteTarget } from "@wego/core/transport";
+import {
+  createDispatcher,
+  createRouteTable,
+  createTlsSource,
+  type Dispatcher,
+  type RouteInfo,
+  type Router,
+  type RouteTarget,
+  type TlsSource,
+} from "@wego/core/transport";
 import { type ServerOptions, WebSocketServer } from "ws";
 import { CloseCode, wsCodes } from "./code-map.js";
 import { type ConnectionHost, WsConnection } from "./connection.js";
@@ -62,6 +71,7 @@ interface Running {
   host: ConnectionHost;
   unmount: () => void;
   heartbeat: NodeJS.Timeout | undefined;
+  tls: TlsSource | undefined;
 }
 
 /**
@@ -210,8 +220,11 @@ export function createWsRouter(options: WsRouterOptions = {}): WsRouter {
 
       const own = options.attach === undefined;
       let server: Server;
+      const onReloadError = (err: unknown): void => app.log.warn({ err }, "ws: TLS reload failed, keeping the previous certificate");
+      const tls = own && settings.tls ? createTlsSource(settings.tls, "server", onReloadError) : undefined;
       if (own) {
         server = createOwnServer({
+          tls,
           app,
           dispatcher: d,
           path: settings.path,
@@ -234,7 +247,7 @@ export function createWsRouter(options: WsRouterOptions = {}): WsRouter {
         closeTimeout: settings.closeTimeout,
       };
       const wss = new WebSocketServer(wssOptions);
-      const r: Running = { app, d, settings, server, own, wss, host, unmount: () => {}, heartbeat: undefined };
+      const r: Running = { app, d, settings, server, own, wss, host, unmount: () => {}, heartbeat: undefined, tls };
       // What ws itself finds wrong in a handshake that passed ours (a bad Sec-WebSocket-Protocol…): the envelope, not ws's HTML.
       wss.on("wsClientError", (err: Error, socket: Duplex, req: IncomingMessage) =>
         refuse(d, req, socket, wsError("WEGO_ERR_WS_HANDSHAKE_INVALID", err.message)),
@@ -247,6 +260,7 @@ export function createWsRouter(options: WsRouterOptions = {}): WsRouter {
         if (own) await listen(server, settings.port, settings.host);
       } catch (err) {
         r.unmount();
+        tls?.close();
         await bus.stop().catch(() => {});
         throw err;
       }
@@ -268,6 +282,7 @@ export function createWsRouter(options: WsRouterOptions = {}): WsRouter {
       // 1. Stop accepting: no new upgrades (the own server stops listening; an attached one answers 503).
       const serverClosed = r.own ? new Promise<void>((resolve) => r.server.close(() => resolve())) : undefined;
       clearInterval(r.heartbeat);
+      r.tls?.close();
       // 2. Drain: frames already read are served, new ones answered `unavailable`; at the deadline the
       //    dispatcher answers what still runs `unavailable`, and frames still queued are refused the same.
       const expire = (): void => {

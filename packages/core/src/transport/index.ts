@@ -32,3 +32,4 @@ export { defaultInputLimits, type InputLimits, inspectInput, parseJson } from ".
 export { isValidRequestId, MAX_REQUEST_ID_LENGTH } from "./request-id.js";
 export { createRouteTable, type RouteEntry, type RouteTable, type RouteTarget } from "./route-table.js";
 export { type Alarm, createAlarm, dispatchRun, type RunCounters, type RunNowOptions, type RunOutcome, runOutcome } from "./scheduling.js";
+export { createTlsSource, type PemSource, type TlsMaterial, type TlsOptions, type TlsSource, tlsFromConfig } from "./tls.js";
