@@ -72,7 +72,7 @@ export function servedCommonName(port: number, ca: Buffer, alpn?: string[]): Pro
     const socket = tls.connect({ host: "127.0.0.1", port, ca, servername: "localhost", ...(alpn ? { ALPNProtocols: alpn } : {}) }, () => {
       const cn = socket.getPeerCertificate().subject.CN;
       socket.destroy();
-      resolve(Array.isArray(cn) ? cn.join(",") : cn);
+      resolve(String(cn));
     });
     socket.once("error", reject);
   });

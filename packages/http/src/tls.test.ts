@@ -2,9 +2,11 @@
 // the server and a client, and another CA whose client must be refused; the server's certificate replaced
 // on disk is served without a restart.
 import https from "node:https";
+import type { App } from "@wego/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CertDir, eventually, mtlsCerts, servedCommonName } from "../../../test/support/certs.ts";
 import { createHttpClient } from "./http-client.js";
+import type { HttpRouter } from "./http-router.js";
 import { serve } from "./test-helpers.js";
 
 let certs: CertDir;
@@ -27,6 +29,12 @@ function get(port: number, path: string, creds: { cert?: Buffer; key?: Buffer })
   });
 }
 
+/** Routes: GET /hi answers "hi". */
+const hi = (r: HttpRouter, app: App): void => {
+  app.handler("hi", async () => "hi");
+  r.get("/hi", "hi");
+};
+
 const mtls = () => ({
   cert: certs.pemPath("server"),
   key: certs.keyPath("server"),
@@ -38,12 +46,12 @@ const mtls = () => ({
 describe("HTTP router over TLS", () => {
   it("serves HTTPS from config http.tls.* (file paths)", async () => {
     const env = { WEGO_HTTP_TLS_CERT: certs.pemPath("server"), WEGO_HTTP_TLS_KEY: certs.keyPath("server") };
-    const s = await serve((r) => r.get("/hi", () => "hi"), {}, { config: { env, argv: [] } });
+    const s = await serve(hi, {}, { config: { env, argv: [] } });
     expect(await get(s.router.port as number, "/hi", {})).toBe(200);
   });
 
   it("with requestCert, serves a client the CA signed and refuses one without a certificate or signed by another CA", async () => {
-    const s = await serve((r) => r.get("/hi", () => "hi"), { tls: mtls() });
+    const s = await serve(hi, { tls: mtls() });
     const port = s.router.port as number;
     expect(await get(port, "/hi", { cert: certs.pem("client"), key: certs.key("client") })).toBe(200);
     expect(await get(port, "/hi", {})).not.toBe(200);
@@ -51,7 +59,7 @@ describe("HTTP router over TLS", () => {
   });
 
   it("the HTTP client presents its certificate (tls option, file paths)", async () => {
-    const s = await serve((r) => r.get("/hi", () => "hi"), { tls: mtls() });
+    const s = await serve(hi, { tls: mtls() });
     const tls = { ca: certs.pemPath("ca"), servername: "localhost" };
     const good = createHttpClient({
       baseUrls: `https://127.0.0.1:${s.router.port}`,
@@ -70,7 +78,7 @@ describe("HTTP router over TLS", () => {
   });
 
   it("serves a certificate replaced on disk without a restart", async () => {
-    const s = await serve((r) => r.get("/hi", () => "hi"), { tls: mtls() });
+    const s = await serve(hi, { tls: mtls() });
     const port = s.router.port as number;
     expect(await servedCommonName(port, certs.pem("ca"))).toBe("first");
     certs.server("server", "ca", "second");
