@@ -29,7 +29,7 @@ export type { RateLimitOptions } from "./filters/rate-limit.js";
 export type { TracingOptions } from "./filters/tracing.js";
 export { type ValidateOptions, validatedKey } from "./filters/validate.js";
 // Governance from config: markers and policies (GOVERNANCE.md)
-export { type Governance, governanceOf } from "./governance/governance.js";
+export { type Governance, governanceOf, type OutgoingCall } from "./governance/governance.js";
 export type { MarkerSpec, MatchCondition } from "./governance/marker.js";
 export type { BulkheadSpec, CircuitBreakerSpec, FaultSpec, RateLimitSpec, RetrySpec, TimeoutSpec } from "./governance/policies.js";
 export { TokenBucket, type TokenBucketStore, tokenBucketStoreKey } from "./governance/token-bucket.js";
@@ -37,6 +37,9 @@ export { TokenBucket, type TokenBucketStore, tokenBucketStoreKey } from "./gover
 export { defineHandler, type Handler, type InputOf, type OutputOf } from "./handler.js";
 export { createSnowflake, type Snowflake } from "./id/snowflake.js";
 export { createLogger, type Logger } from "./logger.js";
-export type { CacheStore, DistributedLock, LimiterStore, PubSub, WorkerIdLease } from "./ports.js";
+export type { CacheStore, DistributedLock, LimiterStore, PubSub, Registry, ServiceInstance, WorkerIdLease } from "./ports.js";
+export { createDnsRegistry, type DnsRegistryOptions } from "./registry/dns-registry.js";
+export { createRegistration, type Registration, type RegistrationOptions } from "./registry/registration.js";
+export { createStaticRegistry } from "./registry/static-registry.js";
 export type { Provider, RouteInfo, Router, StopOptions } from "./router.js";
 export { type Next, type Service, services } from "./service.js";

@@ -143,4 +143,35 @@ describe("governance", () => {
     expect(logs.find((l) => l.key === "log.level")?.reason).toMatch(/must be one of .*got "loud"/);
     expect(app.config.get("log.level", "")).toBe("warn");
   });
+
+  it("retries a client's call under the retry policy its marker matches, reading the policy at each call", async () => {
+    const rules = (attempts: number) => ({ markers: { flaky: { handler: "flaky" } }, retry: { flaky: { attempts, backoffMs: 5 } } });
+    const { app } = appWith(rules(3));
+    let calls = 0;
+    app.handler("flaky", async () => {
+      calls++;
+      if (calls % 3 !== 0) throw new WegoError("unavailable", "not yet");
+      return "ok";
+    });
+    const g = governanceOf(app);
+    const tries: number[] = [];
+    const call = () => g.retry({ handler: "flaky", transport: "memory" }, (attempt) => (tries.push(attempt), app.invoke("flaky")));
+    expect(await call()).toBe("ok");
+    expect(tries).toEqual([1, 2, 3]);
+    g.update(rules(2));
+    calls = 0;
+    expect(await codeOf(call())).toBe("unavailable");
+    expect(calls).toBe(2);
+    calls = 0;
+    // A call no retry marker matches runs once; a code outside `on` is not retried.
+    expect(await codeOf(g.retry({ handler: "other" }, () => app.invoke("flaky")))).toBe("unavailable");
+    let invalid = 0;
+    await codeOf(
+      g.retry({ handler: "flaky" }, async () => {
+        invalid++;
+        throw new WegoError("invalid_argument", "no");
+      }),
+    );
+    expect(invalid).toBe(1);
+  });
 });

@@ -206,12 +206,53 @@ export class Governance {
   }
 
   /** The retry policy of the first marker with one that `ctx` matches (for clients making a call). */
-  retryFor(ctx: Context): RetrySpec | undefined {
+  retryFor(ctx: Pick<Context, "handler" | "transport" | "route" | "meta" | "id">): RetrySpec | undefined {
     const rules = this.rules;
     if (rules === undefined || rules.retry.size === 0) return undefined;
-    for (const { spec, match } of rules.retry.values()) if (match(ctx)) return spec;
+    for (const { spec, match } of rules.retry.values()) if (match(ctx as Context)) return spec;
     return undefined;
   }
+
+  /**
+   * Make an outgoing call under the retry policy its description matches
+   * (`governance.retry.<marker>`; the marker sees `call` as it would an
+   * invocation: handler, transport, route, meta): `fn` runs again while it
+   * fails with a code in the policy's `on`, up to `attempts` tries, waiting
+   * `backoffMs`, doubled each time. Without a matching policy `fn` runs once.
+   * The policy is read at each call, so a change applies to the next one.
+   */
+  async retry<T>(call: OutgoingCall, fn: (attempt: number) => Promise<T>): Promise<T> {
+    const spec = this.retryFor({
+      handler: call.handler ?? "",
+      transport: call.transport ?? "",
+      route: call.route ?? "",
+      meta: call.meta ?? {},
+      id: "",
+    });
+    const attempts = spec?.attempts ?? 1;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn(attempt);
+      } catch (err) {
+        const code = (err as { code?: unknown } | null)?.code;
+        if (spec === undefined || attempt >= attempts || !spec.on.includes(code as never)) throw err;
+        const wait = (spec.backoffMs ?? 0) * 2 ** (attempt - 1);
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      }
+    }
+  }
+}
+
+/** An outgoing call as a retry marker sees it. */
+export interface OutgoingCall {
+  /** The remote handler or operation. */
+  handler?: string;
+  /** The client's transport (`http`, `grpc`, `ws`…). */
+  transport?: string;
+  /** The route called (`GET /orders/1`, a gRPC route…). */
+  route?: string;
+  /** Headers / metadata sent. */
+  meta?: Record<string, string | string[] | undefined>;
 }
 
 const byApp = new WeakMap<App, Governance>();
