@@ -160,6 +160,11 @@ export class Lifecycle {
     try {
       const stopOpts = { deadline, signal: ac.signal };
       const routers = this.#started.splice(0).reverse();
+      // Before any drain: leave the registry, so clients stop sending before servers stop accepting.
+      const before = await Promise.allSettled(routers.map(([, r]) => r.beforeStop?.(stopOpts)));
+      before.forEach((res, i) => {
+        if (res.status === "rejected") log.error({ err: res.reason, server: routers[i]?.[0] }, "router failed before its stop");
+      });
       const results = await Promise.allSettled(routers.map(([, r]) => r.stop(stopOpts)));
       results.forEach((res, i) => {
         if (res.status === "rejected") log.error({ err: res.reason, server: routers[i]?.[0] }, "router failed to stop cleanly");

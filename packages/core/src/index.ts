@@ -37,6 +37,9 @@ export { TokenBucket, type TokenBucketStore, tokenBucketStoreKey } from "./gover
 export { defineHandler, type Handler, type InputOf, type OutputOf } from "./handler.js";
 export { createSnowflake, type Snowflake } from "./id/snowflake.js";
 export { createLogger, type Logger } from "./logger.js";
-export type { CacheStore, DistributedLock, LimiterStore, PubSub, WorkerIdLease } from "./ports.js";
+export type { CacheStore, DistributedLock, LimiterStore, PubSub, Registry, ServiceInstance, WorkerIdLease } from "./ports.js";
+export { createDnsRegistry, type DnsRegistryOptions } from "./registry/dns-registry.js";
+export { createRegistration, type Registration, type RegistrationOptions } from "./registry/registration.js";
+export { createStaticRegistry } from "./registry/static-registry.js";
 export type { Provider, RouteInfo, Router, StopOptions } from "./router.js";
 export { type Next, type Service, services } from "./service.js";

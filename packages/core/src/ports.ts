@@ -50,3 +50,40 @@ export interface WorkerIdLease {
   acquire(): Promise<number>;
   release(): Promise<void>;
 }
+
+/** One running instance of a service, as a registry holds it. */
+export interface ServiceInstance {
+  /** The service's name, what clients ask for (`orders`). */
+  readonly service: string;
+  /** Unique per instance (default `<host>-<pid>-<random>`). */
+  readonly id: string;
+  /** The build it runs (`1.4.0`), what canary rules select on. */
+  readonly version?: string;
+  /** The zone it runs in (`eu-west-1a`), for zone-aware balancing. */
+  readonly zone?: string;
+  /** Free labels (`{ canary: "true" }`), matched by tag filters and route rules. */
+  readonly tags?: Readonly<Record<string, string>>;
+  /** One base URL per transport it serves: `{ http: "http://10.0.0.7:8341", grpc: "http://10.0.0.7:9341" }`. */
+  readonly endpoints: Readonly<Record<string, string>>;
+}
+
+/**
+ * Service discovery: instances register themselves, clients watch a
+ * service's instances. Implementations: static list and DNS (A/SRV) in core,
+ * etcd (leases with keepalive, watches) in `@wego/etcd`.
+ */
+export interface Registry {
+  /** Publish `instance` until `deregister` (or, on etcd, until its lease expires after a crash). */
+  register(instance: ServiceInstance): Promise<void>;
+  /** Withdraw `instance`; watchers learn at once. */
+  deregister(instance: ServiceInstance): Promise<void>;
+  /** The instances of `service` now. */
+  instances(service: string): Promise<ServiceInstance[]>;
+  /**
+   * Call `listener` with the whole current list of `service`'s instances, once
+   * when the watch is live and again on every change; resolves an unwatch function.
+   */
+  watch(service: string, listener: (instances: ServiceInstance[]) => void): Promise<() => void>;
+  /** Release connections and timers. */
+  close?(): Promise<void>;
+}

@@ -33,6 +33,12 @@ export interface RouteInfo {
 export interface Router {
   start(app: App): Promise<void> | void;
   stop(options: StopOptions): Promise<void> | void;
+  /**
+   * Called for every started router before any of them stops: what must
+   * happen before the drain (leaving a service registry, so clients stop
+   * sending first).
+   */
+  beforeStop?(options: StopOptions): Promise<void> | void;
   routes?(): RouteInfo[];
 }
 
