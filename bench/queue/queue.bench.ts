@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import { createApp } from "@wego/core";
 import { createQueueProducer, createQueueRouter, wegoJobDefaults } from "@wego/redis-queue";
 import { Queue, Worker } from "bullmq";
-import { Redis } from "ioredis";
+import { cleanup as cleanupKeys } from "./cleanup.ts";
 
 const url = process.env.WEGO_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const connection = { url };
@@ -55,16 +55,7 @@ async function measure(jobs: number, fn: () => Promise<void>): Promise<Sample> {
   };
 }
 
-async function cleanup(prefix: string): Promise<void> {
-  const r = new Redis(url);
-  let cursor = "0";
-  do {
-    const [next, keys] = await r.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-    cursor = next;
-    if (keys.length) await r.del(...keys);
-  } while (cursor !== "0");
-  await r.quit();
-}
+const cleanup = (prefix: string) => cleanupKeys(url, prefix);
 
 let seq = 0;
 const nextPrefix = () => `wego-bench-q-${process.pid}-${seq++}`;

@@ -29,8 +29,10 @@ export class QueueWorker extends Worker {
 
   protected override createJob(json: JobJson, jobId: string): Job {
     const raw = json.data;
-    // BullMQ parses a missing data field as `{}`: cheap, and the real decoding is ours.
-    const job = super.createJob({ ...json, data: "" }, jobId);
+    // BullMQ parses a missing data field as `{}`: cheap, and the real decoding is ours. `json` is
+    // the object BullMQ just built from Redis's reply and reads no more: blanked in place, not copied.
+    json.data = "";
+    const job = super.createJob(json, jobId);
     if (raw) {
       try {
         job.data = parseJson(raw, this.#limits);
