@@ -40,6 +40,21 @@ export { createLogger, type Logger } from "./logger.js";
 export type { CacheStore, DistributedLock, LimiterStore, PubSub, Registry, ServiceInstance, WorkerIdLease } from "./ports.js";
 export { createDnsRegistry, type DnsRegistryOptions } from "./registry/dns-registry.js";
 export { createRegistration, type Registration, type RegistrationOptions } from "./registry/registration.js";
+export {
+  createServiceBalancer,
+  parseRouteRules,
+  type RouteRule,
+  type ServiceBalancer,
+  type ServiceBalancerOptions,
+  type Target,
+} from "./registry/service-balancer.js";
 export { createStaticRegistry } from "./registry/static-registry.js";
+export {
+  type Candidate,
+  type PickRequest,
+  type Strategy,
+  type StrategyName,
+  strategies,
+} from "./registry/strategies.js";
 export type { Provider, RouteInfo, Router, StopOptions } from "./router.js";
 export { type Next, type Service, services } from "./service.js";

@@ -20,6 +20,7 @@ export const catalogue = {
   WEGO_ERR_CONFIG_FILE: { code: "invalid_argument", message: 'config file "%s" cannot be read: %s' },
   WEGO_ERR_SHUTDOWN_DEADLINE: { code: "unavailable", message: "shutdown deadline reached before this invocation finished" },
   WEGO_ERR_OPTIONS_INVALID: { code: "invalid_argument", message: "%s: %s" },
+  WEGO_ERR_NO_INSTANCE: { code: "unavailable", message: 'no instance of service "%s" serves %s' },
   WEGO_ERR_ID_WORKER_RANGE: { code: "invalid_argument", message: "snowflake worker id must be an integer from 0 to 1023, got %s" },
   WEGO_ERR_ID_EPOCH: { code: "invalid_argument", message: "snowflake epoch %s %s" },
   WEGO_ERR_ID_CLOCK_BACKWARDS: {
