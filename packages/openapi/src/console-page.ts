@@ -45,6 +45,7 @@ table{border-collapse:collapse;width:100%;font-size:12px}td,th{text-align:left;p
 <div>
 <section id="try"><h2>Try it</h2><p class="muted">Pick a handler's “try” to get a form built from its input schema.</p></section>
 <section><h2>Circuit breakers</h2><div id="breakers" class="muted">none</div></section>
+<section><h2>Governance rules</h2><div id="governance" class="muted">none configured</div></section>
 <section><h2>Recent errors</h2><div id="errors" class="muted">none</div></section>
 </div>
 </main>
@@ -80,6 +81,7 @@ function render() {
   }
   const br = document.getElementById("breakers");
   if (state.breakers.length) br.replaceChildren(el("table", {}, ...state.breakers.map((b) => el("tr", {}, el("td", {}, b.name), el("td", { class: b.state === "closed" ? "" : "bad" }, b.state)))));
+  if (state.governance !== undefined) document.getElementById("governance").replaceChildren(el("pre", {}, JSON.stringify(state.governance, null, 2)));
   const er = document.getElementById("errors");
   if (state.errors.length) er.replaceChildren(el("table", {}, el("tr", {}, el("th", {}, "when"), el("th", {}, "handler"), el("th", {}, "route"), el("th", {}, "code"), el("th", {}, "message")),
     ...state.errors.slice(0, 15).map((e) => el("tr", {}, el("td", {}, new Date(e.at).toLocaleTimeString()), el("td", {}, e.handler), el("td", {}, e.transport + " " + e.route), el("td", { class: "bad" }, e.code), el("td", {}, e.message)))));

@@ -24,15 +24,17 @@ export interface ConsoleState {
   state: string;
   production: boolean;
   handlers: ConsoleHandler[];
+  /** Breakers given by name, and governance's per marker (`governance: <marker>`, from its circuit gauge). */
   breakers: Array<{ name: string; state: string }>;
+  /** The governance rules in force (config key `governance`), when there are any. */
+  governance?: unknown;
   errors: readonly RecentError[];
 }
 
 type MetricValue = { metricName?: string; labels: Record<string, string | number>; value: number };
 
 /** Sum, count and cumulative buckets per handler from the invocation histogram. */
-async function metricsByHandler(app: App) {
-  const json = (await app.metrics.getMetricsAsJSON()) as Array<{ name: string; values: MetricValue[] }>;
+function metricsByHandler(json: Array<{ name: string; values: MetricValue[] }>) {
   const out = new Map<
     string,
     { byCode: Record<string, number>; sum: number; count: number; buckets: Map<number, number>; inFlight: number }
@@ -68,6 +70,25 @@ async function metricsByHandler(app: App) {
   return out;
 }
 
+const circuitStates = ["closed", "half-open", "open"];
+
+/** Governance's circuit per marker, from its gauge (0 closed, 1 half-open, 2 open). */
+function governedCircuits(json: Array<{ name: string; values: MetricValue[] }>): Array<{ name: string; state: string }> {
+  const gauge = json.find((m) => m.name === "wego_governance_circuit_state");
+  return (gauge?.values ?? []).map((v) => ({
+    name: `governance: ${String(v.labels.marker)}`,
+    state: circuitStates[v.value] ?? String(v.value),
+  }));
+}
+
+/** `{ governance }` when the config has rules under `governance`, else nothing. */
+function governanceRules(app: App): { governance?: unknown } {
+  const rules = app.config.merged("governance");
+  return rules === undefined || (typeof rules === "object" && rules !== null && Object.keys(rules).length === 0)
+    ? {}
+    : { governance: rules };
+}
+
 /** The upper bound (ms) of the bucket holding the 95th percentile. */
 function p95(buckets: Map<number, number>, count: number): number | undefined {
   if (count === 0) return undefined;
@@ -86,7 +107,8 @@ export async function consoleState(
   breakers: Record<string, CircuitBreaker>,
 ): Promise<ConsoleState> {
   const byName = new Map<string, ConsoleHandler>();
-  const numbers = await metricsByHandler(app);
+  const json = (await app.metrics.getMetricsAsJSON()) as Array<{ name: string; values: MetricValue[] }>;
+  const numbers = metricsByHandler(json);
   const registered = new Set(app.handlers());
   const handler = (name: string): ConsoleHandler => {
     let h = byName.get(name);
@@ -136,7 +158,8 @@ export async function consoleState(
     state: app.state,
     production: app.production,
     handlers: [...byName.values()].sort((a, b) => a.name.localeCompare(b.name)),
-    breakers: Object.entries(breakers).map(([name, b]) => ({ name, state: b.state })),
+    breakers: [...Object.entries(breakers).map(([name, b]) => ({ name, state: b.state })), ...governedCircuits(json)],
+    ...governanceRules(app),
     errors: recentErrorsOf(app),
   };
 }

@@ -55,6 +55,17 @@ describe("the developer console", () => {
     expect(greet.input?.required).toEqual(["name"]);
     expect(greet.calls).toMatchObject({ total: 2, errors: 1, byCode: { ok: 1, invalid_argument: 1 } });
     expect(greet.calls.meanMs).toBeGreaterThan(0);
+    expect(state.breakers).toEqual([{ name: "user.get", state: "closed" }]);
+    expect(state.governance).toBeUndefined();
     expect(state.errors[0]).toMatchObject({ handler: "greet", code: "invalid_argument", transport: "http", route: "POST /greet" });
+  });
+
+  it("shows governance's rules and its circuit per marker", async () => {
+    const governance = { markers: { pings: { handler: "ping" } }, circuitBreaker: { pings: { force: "open" } } };
+    const base = await started({ governance });
+    expect((await fetch(`${base}/ping`)).status).toBe(503);
+    const state = (await (await fetch(`${base}/console/state.json`)).json()) as ConsoleState;
+    expect(state.governance).toEqual(governance);
+    expect(state.breakers).toContainEqual({ name: "governance: pings", state: "open" });
   });
 });

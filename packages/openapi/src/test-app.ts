@@ -49,8 +49,13 @@ export const secretSum = defineHandler({
 });
 
 /** The app, its routers, docs and console, not started. */
-export function docsApp(options: { production?: boolean; console?: boolean } = {}) {
-  const app = createApp({ name: "docs-test", logger: false, production: options.production ?? false });
+export function docsApp(options: { production?: boolean; console?: boolean; governance?: object } = {}) {
+  const app = createApp({
+    name: "docs-test",
+    logger: false,
+    production: options.production ?? false,
+    ...(options.governance === undefined ? {} : { config: { defaults: { governance: options.governance } } }),
+  });
   app.handler("ping", async () => "pong");
   const http = createHttpRouter({ port: 0 }).post("/greet", greet).get("/users/:id", getUser).post("/sum", secretSum).get("/ping", "ping");
   const ws = createWsRouter({ port: 0 }).route("greet", greet).route("user.get", getUser);
