@@ -2,7 +2,7 @@
 // bare BullMQ (Queue.addBulk / Queue.add / Worker) at the same concurrency,
 // with identical job options, alternated in one run.
 //   pnpm -F @wego/core -F @wego/redis-queue build
-//   taskset -c 0 node bench/queue/queue.bench.ts        (JOBS=20000 ROUNDS=3 CONCURRENCY=50)
+//   taskset -c 0 node bench/queue/queue.bench.ts        (JOBS=20000 ROUNDS=7 CONCURRENCY=50; bench/queue/together.ts is the steadier figure)
 // Redis is the shared server on 127.0.0.1:6379 (not pinned); each run uses its
 // own key prefix and deletes it afterwards.
 import { execFileSync } from "node:child_process";
@@ -16,7 +16,7 @@ const url = process.env.WEGO_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const connection = { url };
 const N = Number(process.env.JOBS ?? 20_000);
 const SINGLE = Math.floor(N / 4);
-const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const ROUNDS = Number(process.env.ROUNDS ?? 7);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 50);
 const CHUNK = 1000;
 // The same options on both sides: wego's defaults (attempts, backoff) with
