@@ -34,6 +34,21 @@ afterAll(async () => {
   await s?.app.stop();
 });
 
+describe("the docs page in chromium", () => {
+  it("renders Swagger UI from the router's own assets, with an operation per route", async () => {
+    const requested: string[] = [];
+    page.on("request", (r) => void requested.push(r.url()));
+    await page.goto(`${base}/docs`);
+    await page.locator(".opblock-summary-path", { hasText: "/users/{id}" }).waitFor();
+    expect(await page.locator(".opblock-summary-path").allTextContents()).toEqual(
+      expect.arrayContaining(["/greet", "/users/{id}", "/sum", "/ping"]),
+    );
+    page.removeAllListeners("request");
+    // Nothing came from elsewhere: every request went to the app.
+    expect(requested.filter((u) => !u.startsWith(base))).toEqual([]);
+  });
+});
+
 describe("the developer console in chromium", () => {
   it("lists the handlers with every route reaching each, on each router", async () => {
     await page.goto(`${base}/console`);
