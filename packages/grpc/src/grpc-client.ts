@@ -2,15 +2,40 @@ import type http2 from "node:http2";
 import { type Client, createClient } from "@connectrpc/connect";
 import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
 import { context as otelContext, propagation } from "@opentelemetry/api";
-import { type Code, type Context, isCode, WegoError } from "@wego/core";
-import { createTlsSource, type TlsOptions } from "@wego/core/transport";
+import {
+  type CircuitBreaker,
+  type CircuitBreakerOptions,
+  type Code,
+  type Context,
+  createCircuitBreaker,
+  createServiceBalancer,
+  isCode,
+  type PickRequest,
+  type Registry,
+  type ServiceBalancerOptions,
+  type Target,
+  WegoError,
+} from "@wego/core";
+import { createTlsSource, frameworkError, type TlsOptions } from "@wego/core/transport";
 import { fromConnectError } from "./code-map.js";
 import { WegoService } from "./gen/wego/v1/wego_pb.js";
 import { grpcError } from "./grpc-errors.js";
 
 export interface GrpcClientOptions {
-  /** The server, e.g. "http://127.0.0.1:9341" (h2c) or "https://orders:9341" (TLS). */
-  baseUrl: string;
+  /**
+   * The server, e.g. "http://127.0.0.1:9341" (h2c) or "https://orders:9341"
+   * (TLS). With `registry`, a URL without a port names the service
+   * (`http://orders`), or leave it out and give `service`.
+   */
+  baseUrl?: string;
+  /** Discover the service's instances here (kept current by its watch); each attempt picks one. See docs/discovery.md. */
+  registry?: Registry;
+  /** The service to call through `registry`. */
+  service?: string;
+  /** Balancing with `registry`: `strategy`, `tags`, `zone`, `rules`, `rulesFrom`, `breaker` (per instance). Default round robin. */
+  discovery?: Omit<ServiceBalancerOptions, "registry" | "service" | "transport">;
+  /** A circuit breaker around each call (after its retries): a breaker or its options. Default none. */
+  breaker?: CircuitBreaker | CircuitBreakerOptions;
   /** Deadline of a call, all attempts included, in ms; default 10 000; 0 for none. */
   timeoutMs?: number;
   /** Attempts after the first one for a retryable failure; default 2. */
@@ -36,6 +61,8 @@ export interface GrpcClientOptions {
 export interface GrpcCallOptions {
   /** Propagate the calling invocation: its request id, its trace context (`traceparent`), its deadline (when tighter) and its cancellation. */
   ctx?: Context;
+  /** Session key for the session-sticky strategy: its calls stay on one instance. */
+  sessionKey?: string;
   /** Request id to send; default the ctx's id, else the server generates one. */
   requestId?: string;
   /** This call's deadline in ms (all attempts); default the client's. */
@@ -81,11 +108,30 @@ export function createGrpcClient(options: GrpcClientOptions): GrpcClient {
   // The session manager reads this object at each connect: a reload updates it in place.
   const nodeOptions = { ...secure?.clientOptions(), ...options.nodeOptions };
   secure?.onReload(() => Object.assign(nodeOptions, secure.clientOptions(), options.nodeOptions));
-  const sessions = new Http2SessionManager(options.baseUrl, { idleConnectionTimeoutMs: 60_000 }, nodeOptions);
-  const client: Client<typeof WegoService> = createClient(
-    WegoService,
-    createGrpcTransport({ baseUrl: options.baseUrl, sessionManager: sessions }),
-  );
+  // One HTTP/2 connection per server met (one without discovery).
+  const conns = new Map<string, { sessions: Http2SessionManager; client: Client<typeof WegoService> }>();
+  const connFor = (baseUrl: string) => {
+    let c = conns.get(baseUrl);
+    if (c === undefined) {
+      const sessions = new Http2SessionManager(baseUrl, { idleConnectionTimeoutMs: 60_000 }, nodeOptions);
+      c = { sessions, client: createClient(WegoService, createGrpcTransport({ baseUrl, sessionManager: sessions })) };
+      conns.set(baseUrl, c);
+    }
+    return c;
+  };
+  const service = options.registry === undefined ? undefined : (options.service ?? serviceNamed(options.baseUrl));
+  if (service === undefined && options.baseUrl === undefined)
+    throw frameworkError("WEGO_ERR_OPTIONS_INVALID", "createGrpcClient", "give baseUrl, or registry and service");
+  const discovered =
+    service === undefined || options.registry === undefined
+      ? undefined
+      : createServiceBalancer({ ...options.discovery, registry: options.registry, service, transport: "grpc" });
+  const breaker =
+    options.breaker === undefined
+      ? undefined
+      : typeof (options.breaker as CircuitBreaker).run === "function"
+        ? (options.breaker as CircuitBreaker)
+        : createCircuitBreaker({ name: service ?? options.baseUrl, ...(options.breaker as CircuitBreakerOptions) });
   const defaultTimeout = options.timeoutMs ?? 10_000;
   const defaultRetries = options.retries ?? 2;
   const backoffMs = options.backoffMs ?? 50;
@@ -93,6 +139,7 @@ export function createGrpcClient(options: GrpcClientOptions): GrpcClient {
   const unwrap = options.unwrap ?? ((env: unknown) => (env as { data?: unknown } | null)?.data);
 
   async function attempt(
+    client: Client<typeof WegoService>,
     route: string,
     payload: string,
     requestId: string,
@@ -131,14 +178,36 @@ export function createGrpcClient(options: GrpcClientOptions): GrpcClient {
     if (ctx !== undefined) traceHeaders(ctx, headers);
     const body = payload === undefined ? "" : JSON.stringify(payload);
     const retries = call.retries ?? defaultRetries;
+    // Instances this call went to: a retry goes to another while there is one.
+    const tried = new Set<Target>();
+    const pick: PickRequest = { headers, ...(call.sessionKey === undefined ? {} : { key: call.sessionKey }) };
+    if (discovered !== undefined) await discovered.ready();
     for (let i = 0; ; i++) {
       let failure: WegoError;
+      const target = discovered?.pick(pick, tried);
+      if (target !== undefined) tried.add(target);
+      const t0 = performance.now();
+      // Unavailable or too slow says something about the instance; any other answer says it is up.
+      const report = (code: string): void => {
+        if (target !== undefined)
+          discovered?.report(target, code !== "unavailable" && code !== "deadline_exceeded", performance.now() - t0, pick);
+      };
       try {
-        const r = await attempt(route, body, requestId, headers, deadline, signal);
+        const r = await attempt(
+          connFor(target?.url ?? (options.baseUrl as string)).client,
+          route,
+          body,
+          requestId,
+          headers,
+          deadline,
+          signal,
+        );
+        report(r.code);
         if (r.code === "ok" || !retryOn.has(r.code) || i >= retries) return r;
         failure = envelopeError(r);
       } catch (err) {
         failure = WegoError.from(err);
+        report(failure.code);
         if (!retryOn.has(failure.code) || i >= retries) throw failure;
       }
       const wait = backoffMs * 2 ** i * (0.5 + Math.random());
@@ -147,16 +216,22 @@ export function createGrpcClient(options: GrpcClientOptions): GrpcClient {
     }
   }
 
+  // The breaker sees each call once, after its retries: only failures that got no answer count.
+  const guarded =
+    breaker === undefined
+      ? reply
+      : (route: string, payload?: unknown, call?: GrpcCallOptions) => breaker.run(() => reply(route, payload, call));
   return {
     async call<T>(route: string, payload?: unknown, call?: GrpcCallOptions): Promise<T> {
-      const r = await reply(route, payload, call);
+      const r = await guarded(route, payload, call);
       if (r.code !== "ok") throw envelopeError(r);
       return unwrap(r.envelope) as T;
     },
-    reply,
+    reply: guarded,
     close() {
       secure?.close();
-      sessions.abort();
+      discovered?.close();
+      for (const c of conns.values()) c.sessions.abort();
     },
   };
 }
@@ -202,4 +277,11 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
     }, ms);
     signal?.addEventListener("abort", onAbort, { once: true });
   });
+}
+
+/** The service a URL without a port names (`http://orders` → `orders`); undefined for an address. */
+function serviceNamed(baseUrl: string | undefined): string | undefined {
+  if (baseUrl === undefined) return undefined;
+  const u = new URL(baseUrl);
+  return u.port === "" ? u.hostname : undefined;
 }

@@ -6,13 +6,19 @@ import {
   type Code,
   type Context,
   createCircuitBreaker,
+  createServiceBalancer,
   isCode,
+  type PickRequest,
+  type Registry,
+  type ServiceBalancer,
+  type ServiceBalancerOptions,
+  type Target,
   WegoError,
 } from "@wego/core";
 import { createTlsSource, frameworkError, isBadInput, type TlsOptions } from "@wego/core/transport";
 import sjson from "secure-json-parse";
 import type { Pool } from "undici";
-import { type Balancer, createBalancer, type Upstream } from "./balancer.js";
+import { type Balancer, createBalancer } from "./balancer.js";
 import { codeOfStatus } from "./code-map.js";
 import { httpErrorOf as httpError } from "./errors.js";
 
@@ -37,8 +43,22 @@ function undici(): typeof import("undici") {
 
 /** Options of {@link createHttpClient}. */
 export interface HttpClientOptions {
-  /** One base URL or several (round-robin); a path prefix is kept (`http://billing:8341/api`). */
-  baseUrls: string | readonly string[];
+  /**
+   * One base URL or several (round-robin); a path prefix is kept
+   * (`http://billing:8341/api`). With `registry`, one URL without a port names
+   * the service: `http://orders/api` calls the instances of `orders`.
+   */
+  baseUrls?: string | readonly string[];
+  /**
+   * Discover the service's instances here (kept current by its watch) instead
+   * of a static list; each attempt picks one through `discovery`'s rules,
+   * filters, per-instance breakers and strategy. See docs/discovery.md.
+   */
+  registry?: Registry;
+  /** The service to call through `registry` (instead of naming it in `baseUrls`). */
+  service?: string;
+  /** Balancing with `registry`: `strategy`, `tags`, `zone`, `rules`, `rulesFrom`, `breaker` (per instance). Default round robin. */
+  discovery?: Omit<ServiceBalancerOptions, "registry" | "service" | "transport">;
   /** Name for errors and the circuit breaker. Default the first base URL's host. */
   name?: string;
   /** Time for one attempt (connect, headers and body), ms. Default 10 000. */
@@ -91,6 +111,8 @@ export interface HttpRequest {
   /** Override: retry this call even if the method isn't idempotent (or never retry it, with false). */
   idempotent?: boolean;
   signal?: AbortSignal;
+  /** Session key for the session-sticky strategy (a user id, a cart id): its calls stay on one instance. */
+  sessionKey?: string;
 }
 
 /** A response of any status; `body` is parsed JSON for JSON responses, else text. */
@@ -146,8 +168,10 @@ const kResponse = Symbol("wego.http.response");
  * const invoice = await billing.get(`/invoices/${id}`, { ctx });
  */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
-  const urls = typeof options.baseUrls === "string" ? [options.baseUrls] : [...options.baseUrls];
-  if (urls.length === 0) throw httpError("WEGO_ERR_HTTP_CONFIG", ["baseUrls", "must hold at least one URL"]);
+  const urls = options.baseUrls === undefined ? [] : typeof options.baseUrls === "string" ? [options.baseUrls] : [...options.baseUrls];
+  const named = options.registry === undefined ? undefined : serviceOf(options.service, urls);
+  if (urls.length === 0 && named === undefined)
+    throw httpError("WEGO_ERR_HTTP_CONFIG", ["baseUrls", "must hold at least one URL (or give registry and service)"]);
   const secure = options.tls && createTlsSource(options.tls, "client");
   // A connector built from the current certificates, rebuilt when they are reloaded.
   let connector = secure && undici().buildConnector(secure.clientOptions());
@@ -156,7 +180,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   });
   const connect: import("undici").buildConnector.connector | undefined =
     connector && ((opts, callback) => (connector as import("undici").buildConnector.connector)(opts, callback));
-  const bases: Base[] = urls.map((url) => {
+  const baseOf = (url: string): Base => {
     let u: URL;
     try {
       u = new URL(url);
@@ -173,14 +197,54 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         ...(connect ? { connect } : {}),
       }),
     };
-  });
-  const name = options.name ?? new URL(urls[0] as string).host;
+  };
+  const bases: Base[] = named === undefined ? urls.map(baseOf) : [];
+  const name = options.name ?? named?.service ?? new URL(urls[0] as string).host;
   const timeoutMs = options.timeoutMs ?? 10_000;
   const retries = options.retries ?? 2;
   const backoffMs = options.backoffMs ?? 100;
   const maxBackoffMs = options.maxBackoffMs ?? 2_000;
   const retryOn = new Set(options.retryOn ?? [502, 503, 504]);
   const balancer: Balancer<Base> = createBalancer(bases, options.skipMs ?? 5_000);
+  const discovered: ServiceBalancer | undefined =
+    named === undefined || options.registry === undefined
+      ? undefined
+      : createServiceBalancer({ ...options.discovery, registry: options.registry, service: named.service, transport: "http" });
+  // One pool per instance met, its path prefix the one named in `baseUrls` (`http://orders/api`).
+  const instanceBases = new Map<string, Base>();
+  const instanceBase = (t: Target): Base => {
+    let b = instanceBases.get(t.url);
+    if (b === undefined) {
+      b = { ...baseOf(t.url.replace(/\/+$/, "") + (named?.prefix ?? "")), url: t.url };
+      instanceBases.set(t.url, b);
+    }
+    return b;
+  };
+
+  /** Where one attempt goes, and how its outcome is told back (to the static balancer or the discovered instances'). */
+  async function route(req: HttpRequest, headers: Record<string, string>, tried: Set<Target>) {
+    if (discovered === undefined) {
+      const up = balancer.pick();
+      return {
+        base: up.target,
+        done(outcome: "ok" | "fail" | "none") {
+          if (outcome === "fail") balancer.fail(up);
+          else if (outcome === "ok") balancer.ok(up);
+        },
+      };
+    }
+    await discovered.ready();
+    const pick: PickRequest = { headers, ...(req.sessionKey === undefined ? {} : { key: req.sessionKey }) };
+    const t = discovered.pick(pick, tried);
+    tried.add(t);
+    const t0 = performance.now();
+    return {
+      base: instanceBase(t),
+      done(outcome: "ok" | "fail" | "none") {
+        if (outcome !== "none") discovered.report(t, outcome === "ok", performance.now() - t0, pick);
+      },
+    };
+  }
   const breaker =
     options.breaker === false
       ? undefined
@@ -274,24 +338,25 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const headers = headersFor(req, raw);
     const perAttempt = req.timeoutMs ?? timeoutMs;
     const deadline = req.ctx?.deadline;
+    // Instances this call went to: a retry goes to another while there is one.
+    const tried = new Set<Target>();
     for (let i = 0; ; i++) {
       const budget = deadline === undefined ? perAttempt : Math.min(perAttempt, deadline - Date.now());
       if (budget <= 0) throw new WegoError("deadline_exceeded", `${method} ${req.path}: the caller's deadline passed`);
-      const up: Upstream<Base> = balancer.pick();
+      const up = await route(req, headers, tried);
       const last = i >= retries;
       let res: HttpResponse;
       try {
-        res = await attempt(up.target, req, method, headers, body, budget);
+        res = await attempt(up.base, req, method, headers, body, budget);
       } catch (err) {
         const e = err as WegoError & { retryable?: boolean; hostFault?: boolean; sent?: boolean };
-        if (e.hostFault) balancer.fail(up);
+        up.done(e.hostFault ? "fail" : "none");
         // A request that may have reached the server is retried only when repeating it is harmless.
         if (last || !e.retryable || (e.sent && !idempotent)) throw e;
         await sleep(backoff(i), req.ctx?.signal ?? req.signal);
         continue;
       }
-      if (res.status === 502 || res.status === 503) balancer.fail(up);
-      else balancer.ok(up);
+      up.done(res.status === 502 || res.status === 503 ? "fail" : "ok");
       // A draining wego server refused the request before any handler ran: safe to send elsewhere, whatever the method.
       const notProcessed = res.status === 503 && refusedUnprocessed.has((res.body as { reason?: unknown } | undefined)?.reason as string);
       if (last || !(idempotent || notProcessed) || !retryOn.has(res.status)) return res;
@@ -336,9 +401,31 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     breaker,
     async close() {
       secure?.close();
-      await Promise.all(bases.map((b) => b.pool.close()));
+      discovered?.close();
+      await Promise.all([...bases, ...instanceBases.values()].map((b) => b.pool.close()));
     },
   };
+}
+
+/**
+ * The service a discovering client calls, and the path prefix of its URL:
+ * `service` as given, else the host of the one base URL (`http://orders/api`
+ * → `orders`, `/api`), which must have no port (a port means an address).
+ */
+function serviceOf(service: string | undefined, urls: string[]): { service: string; prefix: string } | undefined {
+  if (service !== undefined) {
+    const u = urls[0] === undefined ? undefined : new URL(urls[0]);
+    return { service, prefix: u === undefined ? "" : u.pathname.replace(/\/+$/, "") };
+  }
+  if (urls.length !== 1) return undefined;
+  let u: URL;
+  try {
+    u = new URL(urls[0] as string);
+  } catch {
+    return undefined;
+  }
+  if (u.port !== "") return undefined;
+  return { service: u.hostname, prefix: u.pathname.replace(/\/+$/, "") };
 }
 
 /** A caller's cancel or a caller's mistake (4xx) says nothing about the upstream's health. */
