@@ -1,5 +1,5 @@
 import type { App } from "@wego/core";
-import { createGrpcRouter, type GrpcRouter } from "@wego/grpc";
+import { createGrpcRouter } from "@wego/grpc";
 import { greet } from "../handlers/greet.js";
 
 /**
@@ -7,7 +7,7 @@ import { greet } from "../handlers/greet.js";
  * (a route name and a JSON payload in, the envelope out). Port: config
  * `grpc.port` (`WEGO_GRPC_PORT`, `--grpc.port`), default 9341.
  */
-export function grpcRouter(app: App): GrpcRouter {
+export function grpcRouter(app: App) {
   return createGrpcRouter()
     .route("Two", app.handler("two"))
     .route("One", app.handler("one"))

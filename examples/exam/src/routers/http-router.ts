@@ -1,13 +1,14 @@
 import type { App } from "@wego/core";
-import { createHttpRouter, type HttpRouter } from "@wego/http";
+import { createHttpRouter } from "@wego/http";
 import { greet } from "../handlers/greet.js";
 
 /**
  * The seed's HttpRouter, plus the routes around it. Port: config `http.port`
  * (`WEGO_HTTP_PORT`, `--http.port`), default 8341; `/health`, `/ready` and
- * `/metrics` come with the router.
+ * `/metrics` come with the router. The return type keeps the routes, so a
+ * typed client (`@wego/client`) is `createClient<ReturnType<typeof httpRouter>>(…)`.
  */
-export function httpRouter(app: App): HttpRouter {
+export function httpRouter(app: App) {
   return createHttpRouter()
     .get("/exam/one", app.handler("one"))
     .get("/exam/two", app.handler("two"))

@@ -1,5 +1,5 @@
 import type { App } from "@wego/core";
-import { createWsRouter, type WsRouter } from "@wego/ws";
+import { createWsRouter } from "@wego/ws";
 import { greet } from "../handlers/greet.js";
 
 /**
@@ -8,7 +8,7 @@ import { greet } from "../handlers/greet.js";
  * (`WEGO_WS_PORT`, `--ws.port`), default 8342. `auth` reads the token the
  * client sent at the upgrade (`Authorization: Bearer …`).
  */
-export function websocketRouter(app: App): WsRouter {
+export function websocketRouter(app: App) {
   return createWsRouter()
     .route("one", app.handler("one"))
     .route("two", app.handler("two"))
