@@ -235,7 +235,7 @@ export class Governance {
         return await fn(attempt);
       } catch (err) {
         const code = (err as { code?: unknown } | null)?.code;
-        if (spec === undefined || attempt >= attempts || !spec.on.includes(code as never)) throw err;
+        if (spec === undefined || attempt >= attempts || spec.on?.includes(code as never) !== true) throw err;
         const wait = (spec.backoffMs ?? 0) * 2 ** (attempt - 1);
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       }
