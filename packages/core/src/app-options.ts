@@ -20,7 +20,7 @@ export interface AppOptions {
   handleSignals?: boolean;
   /** Drain deadline on stop in ms (config `shutdownTimeout`, default 10 000). */
   shutdownTimeout?: number;
-  /** Request id generator; default nanoid(). */
+  /** Request id generator; default 21 characters of nanoid's URL-safe alphabet (`newRequestId`). */
   requestId?: () => string;
   /**
    * Leases the snowflake worker id at start (e.g. `@wego/redis`), so instances

@@ -1,4 +1,3 @@
-import { nanoid } from "nanoid";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { Lifecycle } from "./app-lifecycle.js";
@@ -14,6 +13,7 @@ import { frameworkError } from "./errors/catalogue.js";
 import type { Endpoint } from "./filter.js";
 import type { HandlerInfo, OutputOf } from "./handler.js";
 import { HandlerRegistry, type ResolvedHandler } from "./handler-registry.js";
+import { newRequestId } from "./id/request-id.js";
 import type { Snowflake } from "./id/snowflake.js";
 import { lazyRequire } from "./lazy-require.js";
 import { createLogger, type LoggerOptions } from "./logger.js";
@@ -139,7 +139,7 @@ class WegoApp implements App {
     // Refused config changes (a watched key's listener threw) are logged here.
     this.config.useLog(this.log);
     this.envelope = options.envelope ?? defaultEnvelope;
-    const requestId = options.requestId ?? (() => nanoid());
+    const requestId = options.requestId ?? newRequestId;
     this.#host = { log: this.log, newRequestId: requestId, app: this };
     this.#resources = new AppResources(this, options.workerIdLease, options.cacheStore);
     this.#life = new Lifecycle({
