@@ -10,9 +10,9 @@
 // stdout once started ({ ready, instance, pid, port, workerId }); logs go to
 // stderr.
 
-import { type Context, createApp, filters, type PubSub, tokenBucketStoreKey, WegoError } from "@wego/core";
+import { type Context, createApp, createRegistration, filters, type PubSub, tokenBucketStoreKey, WegoError } from "@wego/core";
 import { createCronRouter } from "@wego/cron";
-import { etcdConfig } from "@wego/etcd";
+import { createEtcdRegistry, etcdConfig } from "@wego/etcd";
 import { createHttpRouter } from "@wego/http";
 import { entityManager, mysqlProvider } from "@wego/mysql";
 import {
@@ -207,6 +207,19 @@ app.handler(
   filters.create((ctx) => void ctx.response("instance", instance)),
 );
 http.get("/governed", "governed");
+
+// --- Discovery (`--cluster.registry <etcd prefix>`, and "registry" among the servers): registered in
+// etcd under a lease (`--cluster.leaseTtl`, s) as service "cluster"; `--cluster.canary <instance>` runs version 2.
+const registryPrefix = app.config.get("cluster.registry", "");
+if (registryPrefix !== "") {
+  const registry = createEtcdRegistry({ prefix: registryPrefix, ttlSeconds: app.config.get("cluster.leaseTtl", 2) });
+  const version = app.config.get<string>("cluster.canary", "") === instance ? "2" : "1";
+  app.router(
+    "registry",
+    createRegistration({ registry, service: "cluster", id: instance, version, endpoints: { http: () => `http://127.0.0.1:${http.port}` } }),
+  );
+  app.onShutdown(() => registry.close());
+}
 
 await app.start();
 process.stdout.write(
