@@ -1,8 +1,9 @@
 // The etcd registry against the shared etcd (127.0.0.1:2379, scripts/services.sh), each test under its own prefix.
 import { spawn } from "node:child_process";
-import type { ServiceInstance } from "@wego/core";
+import { Config, createServiceBalancer, createStaticRegistry, type ServiceInstance } from "@wego/core";
 import { Etcd3 } from "etcd3";
 import { afterAll, describe, expect, it } from "vitest";
+import { createEtcdConfigSource } from "./etcd-config-source.js";
 import { createEtcdRegistry } from "./etcd-registry.js";
 
 const root = `/wego-test/registry/${Date.now()}-${Math.random().toString(36).slice(2)}/`;
@@ -64,6 +65,33 @@ describe("createEtcdRegistry", () => {
     expect(gone).toBeLessThan(4000);
     await alive.close();
     await watcher.close();
+  });
+});
+
+describe("canary route rules from etcd", () => {
+  it("a balancer's rules follow a config key changed in etcd, live; a bad list is refused", async () => {
+    const prefix = `${root}rules/`;
+    const config = new Config({ env: {}, argv: [] });
+    config.useLog({ warn() {}, info() {} });
+    const source = createEtcdConfigSource({ prefix });
+    await config.attach(source);
+    const registry = createStaticRegistry([
+      { service: "orders", id: "v1", version: "1", endpoints: { http: "http://v1:1" } },
+      { service: "orders", id: "v2", version: "2", endpoints: { http: "http://v2:1" } },
+    ]);
+    const b = createServiceBalancer({ registry, service: "orders", transport: "http", rulesFrom: { config, key: "routeRules.orders" } });
+    await b.ready();
+    const ids = () => new Set(Array.from({ length: 20 }, () => b.pick().instance.id));
+    expect([...ids()].sort()).toEqual(["v1", "v2"]);
+    await admin.put(`${prefix}routeRules.orders`).value(JSON.stringify([{ routes: [{ weight: 1, version: "2" }] }]));
+    const took = await waitFor(() => ids().size === 1);
+    expect([...ids()]).toEqual(["v2"]);
+    expect(took).toBeLessThan(1000);
+    await admin.put(`${prefix}routeRules.orders`).value(JSON.stringify([{ routes: "not a list" }]));
+    await new Promise((r) => setTimeout(r, 300));
+    expect([...ids()]).toEqual(["v2"]);
+    b.close();
+    await source.close();
   });
 });
 
