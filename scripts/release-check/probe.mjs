@@ -15,6 +15,13 @@ let output = "";
 const fail = (why) => {
   console.log(`FAIL ${label}: ${why}\n--- output of ${command} ${args.join(" ")}\n${output}---`);
   child.kill("SIGKILL");
+  // Under a wrapper (`npm start`) the app is npm's child: don't leave it running.
+  const pid = Number(/"pid":(\d+)/.exec(output)?.[1]);
+  if (pid && pid !== child.pid) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {}
+  }
   process.exit(1);
 };
 const timer = setTimeout(() => fail("no `listening <port>` line within 60 s"), 60_000);
