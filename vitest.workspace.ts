@@ -30,6 +30,7 @@ export default [
   "packages/mysql",
   "packages/client",
   "packages/openapi",
+  "packages/create-wego",
   "examples/exam",
   "test/pipeline",
   "test/cluster",

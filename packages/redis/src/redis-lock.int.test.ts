@@ -63,14 +63,15 @@ describe("createRedisLock", () => {
 
   it("extends a held lease", async () => {
     const lock = createRedisLock(clients[2]!, { prefix });
-    const held = await lock.acquire("extend", 150);
+    // Wide margins: on a loaded machine a short sleep can outlast a short lease.
+    const held = await lock.acquire("extend", 1_000);
     expect(held?.key).toBe("extend");
-    await sleep(100);
-    expect(await held!.extend(300)).toBe(true);
-    await sleep(100);
-    // Past the original 150 ms: still ours thanks to the extension.
+    await sleep(200);
+    expect(await held!.extend(3_000)).toBe(true);
+    await sleep(900);
+    // Past the original 1,000 ms: still ours thanks to the extension.
     expect(await lock.acquire("extend", 100)).toBeUndefined();
-    expect(await clients[2]!.pttl(`${prefix}extend`)).toBeGreaterThan(100);
+    expect(await clients[2]!.pttl(`${prefix}extend`)).toBeGreaterThan(1_000);
     expect(await held!.release()).toBe(true);
     expect(await held!.release()).toBe(false);
   });
