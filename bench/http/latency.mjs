@@ -119,7 +119,11 @@ for (let runNo = 0; runNo < Number(args.runs); runNo++) {
     for (const share of shares) {
       // The machine's speed drifts by 2× within minutes here: the maximum is measured again before each pair of windows.
       const max = await maxRps(peer);
-      for (const s of order) {
+      // Let the peer settle after wrk (its post-load GC runs on the same core), and let each server
+      // go first in turn: the first window after the wrk run measured worse, whichever server it was.
+      await sleep(3000);
+      const pair = shares.indexOf(share) % 2 === 0 ? order : [...order].reverse();
+      for (const s of pair) {
         const r = await paced(children[s], s, share * max);
         results.push({ run: runNo, share, server: s, r });
         console.log(
