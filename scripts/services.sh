@@ -50,7 +50,8 @@ etcd_up() { ETCDCTL_API=3 etcdctl --endpoints=127.0.0.1:2379 endpoint health >/d
 if ! etcd_up; then
   need etcd etcd-server
   need etcdctl etcd-client
-  nohup etcd --name wego-test --data-dir "$RUN/etcd" \
+  # setsid: its own session, so it outlives the shell (and process group) that started it, as redis --daemonize does.
+  setsid nohup etcd --name wego-test --data-dir "$RUN/etcd" \
     --listen-client-urls http://127.0.0.1:2379 --advertise-client-urls http://127.0.0.1:2379 \
     --listen-peer-urls http://127.0.0.1:2380 --initial-advertise-peer-urls http://127.0.0.1:2380 \
     --initial-cluster wego-test=http://127.0.0.1:2380 >"$RUN/etcd.log" 2>&1 &
