@@ -9,7 +9,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { defineEntity, MikroORM, p } from "@mikro-orm/mysql";
-import { type Context, createApp, type Endpoint, filters } from "@wego/core";
+import { type Context, createApp, filters } from "@wego/core";
 import { mysqlProvider, Repository } from "@wego/mysql";
 import { createPool } from "mysql2/promise";
 

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Code, WegoError } from "@wego/core";
-import { catalogueCodes, documentedReasons } from "../../../test/support/error-docs.ts";
 import { describe, expect, it } from "vitest";
+import { catalogueCodes, documentedReasons } from "../../../test/support/error-docs.ts";
 import { cliError } from "./cli-errors.js";
 import { cliCodes, exitCodeMap, exitCodes } from "./code-map.js";
 

@@ -9,7 +9,6 @@ import { Config } from "./config.js";
 import { Context, type ContextHost, type InvocationInit } from "./context.js";
 import type { ContextKey } from "./context-key.js";
 import { defaultEnvelope, type Envelope } from "./envelope.js";
-import { frameworkError } from "./errors/catalogue.js";
 import type { Endpoint } from "./filter.js";
 import type { HandlerInfo, OutputOf } from "./handler.js";
 import { HandlerRegistry, type ResolvedHandler } from "./handler-registry.js";
@@ -19,7 +18,6 @@ import { lazyRequire } from "./lazy-require.js";
 import { createLogger, type LoggerOptions } from "./logger.js";
 import type { CacheStore, WorkerIdLease } from "./ports.js";
 import type { Provider, RouteInfo, Router } from "./router.js";
-import { isSettled, settledValue } from "./settled.js";
 import { createDispatcher, type Dispatcher, type DispatchTarget } from "./transport/dispatcher.js";
 import { type AppInternals, kInternals } from "./transport/internals.js";
 

@@ -1,7 +1,7 @@
 import type { DistributedLock } from "@wego/core";
 import { type App, type Context, createApp, WegoError } from "@wego/core";
-import { catalogueCodes, documentedReasons } from "../../../test/support/error-docs.ts";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { catalogueCodes, documentedReasons } from "../../../test/support/error-docs.ts";
 import { cronError } from "./cron-errors.js";
 import { type CronRouter, type CronRouterOptions, createCronRouter } from "./cron-router.js";
 import { createMemoryLock } from "./memory-lock.js";

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Code } from "@wego/core";
-import { catalogueCodes, documentedReasons } from "../../../test/support/error-docs.ts";
 import { describe, expect, it } from "vitest";
+import { catalogueCodes, documentedReasons } from "../../../test/support/error-docs.ts";
 import { codeOfStatus, httpCodes } from "./code-map.js";
 import { httpCatalogue, httpError } from "./errors.js";
 

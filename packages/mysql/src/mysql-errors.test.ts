@@ -1,5 +1,5 @@
-import { catalogueCodes, documentedReasons } from "../../../test/support/error-docs.ts";
 import { describe, expect, it } from "vitest";
+import { catalogueCodes, documentedReasons } from "../../../test/support/error-docs.ts";
 import { mysqlFrameworkError, mysqlReasons } from "./mysql-errors.js";
 
 describe("mysql reasons", () => {

@@ -1,6 +1,6 @@
 import { type App, type Context, createApp, WegoError } from "@wego/core";
-import { catalogueCodes, documentedReasons } from "../../../test/support/error-docs.ts";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { catalogueCodes, documentedReasons } from "../../../test/support/error-docs.ts";
 import { parseDuration } from "./duration.js";
 import { timerError } from "./timer-errors.js";
 import { createTimerRouter, type TimerRouter, type TimerRouterOptions } from "./timer-router.js";

@@ -1,5 +1,5 @@
-import { catalogueCodes, documentedReasons } from "../../../test/support/error-docs.ts";
 import { describe, expect, it } from "vitest";
+import { catalogueCodes, documentedReasons } from "../../../test/support/error-docs.ts";
 import { wsCodes } from "./code-map.js";
 import { wsError } from "./errors.js";
 

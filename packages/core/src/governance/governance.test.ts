@@ -155,7 +155,11 @@ describe("governance", () => {
     });
     const g = governanceOf(app);
     const tries: number[] = [];
-    const call = () => g.retry({ handler: "flaky", transport: "memory" }, (attempt) => (tries.push(attempt), app.invoke("flaky")));
+    const call = () =>
+      g.retry({ handler: "flaky", transport: "memory" }, (attempt) => {
+        tries.push(attempt);
+        return app.invoke("flaky");
+      });
     expect(await call()).toBe("ok");
     expect(tries).toEqual([1, 2, 3]);
     g.update(rules(2));
