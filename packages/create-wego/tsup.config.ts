@@ -1,9 +1,4 @@
-import { defineConfig } from "tsup";
+import { packageBuild } from "../../tsup.shared.ts";
 
-export default defineConfig({
-  entry: ["src/index.ts"],
-  format: ["esm"],
-  dts: false,
-  clean: true,
-  target: "node22",
-});
+// A bin: no declarations, no maps.
+export default packageBuild({ dts: false, sourcemap: false });
