@@ -1,6 +1,6 @@
 import net from "node:net";
 import { createApp, WegoError } from "@wego/core";
-import { invoke } from "@wego/core/testing";
+import { createTestContext, invoke } from "@wego/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGrpcClient, type GrpcClient } from "./grpc-client.js";
 import { type Seen, startApp } from "./test-helpers.js";
@@ -72,6 +72,25 @@ describe("createGrpcClient", () => {
     flaky = 0;
     await expect(client.call("flaky", {}, { retries: 1 })).rejects.toMatchObject({ code: "unavailable" });
     expect(flaky).toBe(2);
+  });
+
+  it("follows an operator's retry rule (governance.retry) for calls made with a context, and only those", async () => {
+    const governed = createApp({
+      logger: false,
+      config: {
+        env: {},
+        argv: [],
+        defaults: { governance: { markers: { flaky: { route: "flaky" } }, retry: { flaky: { attempts: 3, backoffMs: 1 } } } },
+      },
+    });
+    const ctx = createTestContext(governed);
+    flaky = 0;
+    // The rule: three tries, the third succeeds, though the call itself asks for none.
+    expect(await client.call("flaky", {}, { ctx, retries: 0 })).toEqual({ attempts: 3 });
+    flaky = 0;
+    // Without a context the call's own `retries: 0` holds.
+    await expect(client.call("flaky", {}, { retries: 0 })).rejects.toMatchObject({ code: "unavailable" });
+    expect(flaky).toBe(1);
   });
 
   it("does not retry what retrying cannot fix", async () => {

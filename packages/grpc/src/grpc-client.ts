@@ -3,12 +3,14 @@ import { type Client, createClient } from "@connectrpc/connect";
 import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
 import { context as otelContext, propagation } from "@opentelemetry/api";
 import {
+  type App,
   type CircuitBreaker,
   type CircuitBreakerOptions,
   type Code,
   type Context,
   createCircuitBreaker,
   createServiceBalancer,
+  governanceOf,
   isCode,
   type PickRequest,
   type Registry,
@@ -177,7 +179,13 @@ export function createGrpcClient(options: GrpcClientOptions): GrpcClient {
     if (requestId) headers["x-request-id"] = requestId;
     if (ctx !== undefined) traceHeaders(ctx, headers);
     const body = payload === undefined ? "" : JSON.stringify(payload);
-    const retries = call.retries ?? defaultRetries;
+    // An operator's retry rule for this call (governance.retry.<marker>, matched against it) replaces the client's own.
+    const policy =
+      ctx?.app === undefined
+        ? undefined
+        : governanceOf(ctx.app as App).retryFor({ handler: route, transport: "grpc", route, meta: headers, id: ctx.id });
+    const retries = policy === undefined ? (call.retries ?? defaultRetries) : policy.attempts - 1;
+    const worth = policy === undefined ? retryOn : new Set<string>(policy.on ?? ["unavailable", "deadline_exceeded", "resource_exhausted"]);
     // Instances this call went to: a retry goes to another while there is one.
     const tried = new Set<Target>();
     const pick: PickRequest = { headers, ...(call.sessionKey === undefined ? {} : { key: call.sessionKey }) };
@@ -203,14 +211,14 @@ export function createGrpcClient(options: GrpcClientOptions): GrpcClient {
           signal,
         );
         report(r.code);
-        if (r.code === "ok" || !retryOn.has(r.code) || i >= retries) return r;
+        if (r.code === "ok" || !worth.has(r.code) || i >= retries) return r;
         failure = envelopeError(r);
       } catch (err) {
         failure = WegoError.from(err);
         report(failure.code);
-        if (!retryOn.has(failure.code) || i >= retries) throw failure;
+        if (!worth.has(failure.code) || i >= retries) throw failure;
       }
-      const wait = backoffMs * 2 ** i * (0.5 + Math.random());
+      const wait = policy === undefined ? backoffMs * 2 ** i * (0.5 + Math.random()) : (policy.backoffMs ?? 0) * 2 ** i;
       if (Date.now() + wait >= deadline) throw failure;
       await sleep(wait, signal);
     }

@@ -110,6 +110,30 @@ describe("http client", () => {
     ctx.dispose();
   });
 
+  it("follows an operator's retry rule (governance.retry) for calls made with a context, and only those", async () => {
+    const flaky = await upstream((_s, res, hit) =>
+      hit % 3 === 0 ? json(res, 200, { code: "ok", data: { hit } }) : json(res, 503, { code: "unavailable", message: "warming up" }),
+    );
+    const governed = createApp({
+      logger: false,
+      config: {
+        env: {},
+        argv: [],
+        defaults: {
+          governance: { markers: { orders: { route: { prefix: "GET /orders" } } }, retry: { orders: { attempts: 3, backoffMs: 1 } } },
+        },
+      },
+    });
+    const c = client({ baseUrls: [flaky.url], retries: 0 });
+    // The rule: three tries, so the third answer (a 200) comes back.
+    expect(await c.get("/orders/7", { ctx: appContext(governed) })).toEqual({ hit: 3 });
+    // No context, no rule: the client's own retries (none here).
+    await expect(c.get("/orders/7")).rejects.toMatchObject({ code: "unavailable" });
+    // A context whose call the marker does not match: the client's own retries too.
+    await expect(c.get("/invoices/7", { ctx: appContext(governed) })).rejects.toMatchObject({ code: "unavailable" });
+    expect(flaky.seen).toHaveLength(5);
+  });
+
   it("round-robins over its base URLs", async () => {
     const a = await upstream((_s, res) => json(res, 200, "a"));
     const b = await upstream((_s, res) => json(res, 200, "b"));

@@ -1,15 +1,18 @@
 import { createRequire } from "node:module";
 import { context as otelContext, propagation } from "@opentelemetry/api";
 import {
+  type App,
   type CircuitBreaker,
   type CircuitBreakerOptions,
   type Code,
   type Context,
   createCircuitBreaker,
   createServiceBalancer,
+  governanceOf,
   isCode,
   type PickRequest,
   type Registry,
+  type RetrySpec,
   type ServiceBalancer,
   type ServiceBalancerOptions,
   type Target,
@@ -154,6 +157,27 @@ const refusedUnprocessed = new Set(["WEGO_ERR_APP_STOPPING", "WEGO_ERR_HTTP_SHUT
 /** Errors that prove the request never reached the server: safe to retry whatever the method. */
 const notSent = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
 const kResponse = Symbol("wego.http.response");
+
+/** The governance retry rule matching an outgoing call made with a context (`governance.retry.<marker>`), if any. */
+function retryPolicyOf(req: HttpRequest, method: string, headers: Record<string, string>): RetrySpec | undefined {
+  const app = req.ctx?.app;
+  if (app === undefined) return undefined;
+  return governanceOf(app as App).retryFor({
+    handler: req.path,
+    transport: "http",
+    route: `${method} ${req.path.split("?")[0]}`,
+    meta: headers,
+    id: req.ctx?.id ?? "",
+  });
+}
+
+const defaultRetryCodes: readonly Code[] = ["unavailable", "deadline_exceeded", "resource_exhausted"];
+
+/** Whether a response's status is one the rule retries (by the code it maps to). */
+function policyRetries(policy: RetrySpec, status: number): boolean {
+  const code = codeOfStatus(status);
+  return code !== undefined && (policy.on ?? defaultRetryCodes).includes(code);
+}
 
 /**
  * Create an HTTP client on undici: a connection pool per base URL,
@@ -340,11 +364,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const deadline = req.ctx?.deadline;
     // Instances this call went to: a retry goes to another while there is one.
     const tried = new Set<Target>();
+    // An operator's retry rule for this call (governance.retry.<marker>, matched against it) replaces the client's own.
+    const policy = retryPolicyOf(req, method, headers);
+    const maxRetries = policy === undefined ? retries : policy.attempts - 1;
     for (let i = 0; ; i++) {
       const budget = deadline === undefined ? perAttempt : Math.min(perAttempt, deadline - Date.now());
       if (budget <= 0) throw new WegoError("deadline_exceeded", `${method} ${req.path}: the caller's deadline passed`);
       const up = await route(req, headers, tried);
-      const last = i >= retries;
+      const last = i >= maxRetries;
       let res: HttpResponse;
       try {
         res = await attempt(up.base, req, method, headers, body, budget);
@@ -353,19 +380,21 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         up.done(e.hostFault ? "fail" : "none");
         // A request that may have reached the server is retried only when repeating it is harmless.
         if (last || !e.retryable || (e.sent && !idempotent)) throw e;
-        await sleep(backoff(i), req.ctx?.signal ?? req.signal);
+        await sleep(backoff(i, policy), req.ctx?.signal ?? req.signal);
         continue;
       }
       up.done(res.status === 502 || res.status === 503 ? "fail" : "ok");
       // A draining wego server refused the request before any handler ran: safe to send elsewhere, whatever the method.
       const notProcessed = res.status === 503 && refusedUnprocessed.has((res.body as { reason?: unknown } | undefined)?.reason as string);
-      if (last || !(idempotent || notProcessed) || !retryOn.has(res.status)) return res;
+      const worth = policy === undefined ? retryOn.has(res.status) : policyRetries(policy, res.status);
+      if (last || !(idempotent || notProcessed) || !worth) return res;
       const hinted = retryAfterMs(res.headers["retry-after"]);
-      await sleep(hinted === undefined ? backoff(i) : Math.min(hinted, maxBackoffMs), req.ctx?.signal ?? req.signal);
+      await sleep(hinted === undefined ? backoff(i, policy) : Math.min(hinted, maxBackoffMs), req.ctx?.signal ?? req.signal);
     }
   }
 
-  function backoff(i: number): number {
+  function backoff(i: number, policy: RetrySpec | undefined): number {
+    if (policy !== undefined) return (policy.backoffMs ?? 0) * 2 ** i;
     return Math.random() * Math.min(maxBackoffMs, backoffMs * 2 ** i);
   }
 
