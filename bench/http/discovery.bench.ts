@@ -5,7 +5,8 @@
 // weightedResponse. Then the balancer's pick + report alone, without the network.
 //   pnpm -F @wego/core -F @wego/http build && taskset -c 0 node bench/http/discovery.bench.ts   # REPS=5 TIME_MS=2000
 import { spawn } from "node:child_process";
-import { createServiceBalancer, createStaticRegistry } from "@wego/core";
+import { createStaticRegistry } from "@wego/core";
+import { createServiceBalancer } from "@wego/core/transport";
 import { createHttpClient, type HttpClient } from "@wego/http";
 import { fmt, runMicro } from "../lib/micro.ts";
 

@@ -1,6 +1,7 @@
 // The etcd registry against the shared etcd (127.0.0.1:2379, scripts/services.sh), each test under its own prefix.
 import { spawn } from "node:child_process";
-import { Config, createServiceBalancer, createStaticRegistry, type ServiceInstance } from "@wego/core";
+import { Config, createStaticRegistry, type ServiceInstance } from "@wego/core";
+import { createServiceBalancer } from "@wego/core/transport";
 import { Etcd3 } from "etcd3";
 import { afterAll, describe, expect, it } from "vitest";
 import { createEtcdConfigSource } from "./etcd-config-source.js";

@@ -9,16 +9,20 @@ import {
   type Code,
   type Context,
   createCircuitBreaker,
-  createServiceBalancer,
   governanceOf,
   isCode,
   type PickRequest,
   type Registry,
-  type ServiceBalancerOptions,
-  type Target,
   WegoError,
 } from "@wego/core";
-import { createTlsSource, frameworkError, type TlsOptions } from "@wego/core/transport";
+import {
+  createServiceBalancer,
+  createTlsSource,
+  frameworkError,
+  type ServiceBalancerOptions,
+  type Target,
+  type TlsOptions,
+} from "@wego/core/transport";
 import { fromConnectError } from "./code-map.js";
 import { WegoService } from "./gen/wego/v1/wego_pb.js";
 import { grpcError } from "./grpc-errors.js";

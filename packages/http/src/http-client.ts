@@ -7,18 +7,23 @@ import {
   type Code,
   type Context,
   createCircuitBreaker,
-  createServiceBalancer,
   governanceOf,
   isCode,
   type PickRequest,
   type Registry,
   type RetrySpec,
+  WegoError,
+} from "@wego/core";
+import {
+  createServiceBalancer,
+  createTlsSource,
+  frameworkError,
+  isBadInput,
   type ServiceBalancer,
   type ServiceBalancerOptions,
   type Target,
-  WegoError,
-} from "@wego/core";
-import { createTlsSource, frameworkError, isBadInput, type TlsOptions } from "@wego/core/transport";
+  type TlsOptions,
+} from "@wego/core/transport";
 import sjson from "secure-json-parse";
 import type { Pool } from "undici";
 import { type Balancer, createBalancer } from "./balancer.js";

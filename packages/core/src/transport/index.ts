@@ -12,9 +12,17 @@ export { Context, type InvocationInit, type Meta } from "../context.js";
 export { type Catalogue, type CatalogueReason, catalogueError, frameworkError } from "../errors/catalogue.js";
 export { Code, codeFromGrpcStatus, grpcStatusOf, isBadInput, isExposable } from "../errors/code.js";
 export { markLogged, wasLogged } from "../errors/logged.js";
+export { TokenBucket } from "../governance/token-bucket.js";
 export { type HandlerInfo, handlerInfo } from "../handler.js";
 export { type ResolvedHandler, targetName } from "../handler-registry.js";
 export type { LockHandle } from "../ports.js";
+export {
+  createServiceBalancer,
+  parseRouteRules,
+  type ServiceBalancer,
+  type ServiceBalancerOptions,
+  type Target,
+} from "../registry/service-balancer.js";
 export type { Provider, RouteInfo, Router, StopOptions } from "../router.js";
 export { isSettled, settled, settledValue } from "../settled.js";
 export {
