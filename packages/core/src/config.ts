@@ -1,3 +1,7 @@
+// Over 400 lines on purpose: the layers (defaults < file < env < flags <
+// distributed source), their merge, coercion and the live part (watched file,
+// attached source, watch listeners that may refuse a change) share one merged
+// tree and its invariants; split, each half would reach into the other's state.
 import { type FSWatcher, watch as fsWatch, readFileSync } from "node:fs";
 import { basename, dirname } from "node:path";
 import { isDeepStrictEqual } from "node:util";
