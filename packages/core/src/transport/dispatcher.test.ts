@@ -251,4 +251,26 @@ describe("dispatch", () => {
     expect(lines.filter((l) => String(l.msg).includes("answer")).length).toBe(2);
     expect(app.inflight).toBe(0);
   });
+
+  it("ends a drain when an admitted request is refused (bad input) instead of waiting for the deadline", async () => {
+    const d = setup();
+    const rec = recorder();
+    d.admit();
+    const ac = new AbortController();
+    let drained = false;
+    const draining = d.drain(ac.signal).then(() => {
+      drained = true;
+    });
+    d.dispatch(
+      target(async () => "never"),
+      { admitted: true, request: JSON.parse('{"__proto__":{"x":1}}') },
+      rec.answer,
+    );
+    expect(rec.got[0]?.error?.reason).toBe("WEGO_ERR_INPUT_KEY");
+    await new Promise((r) => setTimeout(r, 20));
+    expect(drained).toBe(true);
+    expect(d.active).toBe(0);
+    ac.abort();
+    await draining;
+  });
 });

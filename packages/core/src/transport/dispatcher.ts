@@ -100,26 +100,36 @@ export function createDispatcher(app: App, options: DispatcherOptions): Dispatch
     }
   }
 
+  /**
+   * Why an invocation is refused before its handler runs (stopping, input
+   * checks), if it is; an admitted request refused here is no longer counted,
+   * so a drain waiting on it ends.
+   */
+  function refusalOf(inv: Invocation): WegoError | undefined {
+    let refusal: WegoError | undefined;
+    if ((closed && inv.admitted !== true) || internals.stopped()) refusal = frameworkError("WEGO_ERR_APP_STOPPING");
+    else if (inv.checked !== true) refusal = inspectInput(inv.request, limits.maxDepth);
+    if (refusal !== undefined && inv.admitted === true) release();
+    return refusal;
+  }
+
+  function release(): void {
+    if (--active === 0 && idle !== undefined) idle();
+  }
+
   // What a context calls when it is aborted; also tells this dispatcher's contexts apart.
   const owner = { aborted: settleErr };
 
   function dispatch(target: DispatchTarget, inv: Invocation, answer: Answer): Context {
     const ctx = internals.context(initOf(target.route, target.handler, inv));
-    if (inv.admitted === true) active--;
-    if ((closed && inv.admitted !== true) || internals.stopped()) {
+    const refusal = refusalOf(inv);
+    if (refusal !== undefined) {
       ctx.dispose();
-      deliver(answer, ctx, failure(ctx, frameworkError("WEGO_ERR_APP_STOPPING")), undefined);
+      deliver(answer, ctx, failure(ctx, refusal), undefined);
       return ctx;
     }
-    if (inv.checked !== true) {
-      const bad = inspectInput(inv.request, limits.maxDepth);
-      if (bad !== undefined) {
-        ctx.dispose();
-        deliver(answer, ctx, failure(ctx, bad), undefined);
-        return ctx;
-      }
-    }
-    active++;
+    // An admitted request is counted already: it becomes the invocation.
+    if (inv.admitted !== true) active++;
     internals.track(ctx);
     ctx._owner = owner;
     ctx._answer = answer;
@@ -153,19 +163,12 @@ export function createDispatcher(app: App, options: DispatcherOptions): Dispatch
     if (inv.deadline !== undefined || inv.signal !== undefined)
       return new Promise((resolve, reject) => dispatch(target, inv, (_ctx, e, r) => (e === undefined ? resolve(r) : reject(e))));
     const ctx = internals.context(initOf(target.route, target.handler, inv));
-    if (inv.admitted === true) active--;
-    if ((closed && inv.admitted !== true) || internals.stopped()) {
+    const refusal = refusalOf(inv);
+    if (refusal !== undefined) {
       ctx.dispose();
-      return Promise.reject(failure(ctx, frameworkError("WEGO_ERR_APP_STOPPING")));
+      return Promise.reject(failure(ctx, refusal));
     }
-    if (inv.checked !== true) {
-      const bad = inspectInput(inv.request, limits.maxDepth);
-      if (bad !== undefined) {
-        ctx.dispose();
-        return Promise.reject(failure(ctx, bad));
-      }
-    }
-    active++;
+    if (inv.admitted !== true) active++;
     internals.track(ctx);
     ctx._owner = owner;
     ctx._answer = byPromise;
@@ -194,7 +197,7 @@ export function createDispatcher(app: App, options: DispatcherOptions): Dispatch
 
   function encode(ctx: Context, error: WegoError | undefined, result: unknown): string {
     if (error === undefined && fast) {
-      // A request id is plain ASCII (see isValidRequestId, and generated ids are nanoids): no escaping needed.
+      // A request id is plain ASCII (see isValidRequestId; generated ids are URL-safe): no escaping needed.
       let json = result === undefined ? "null" : JSON.stringify(result);
       if (json === undefined) json = "null";
       return OK_HEAD + json + OK_MID + ctx.id + OK_TAIL;
@@ -229,9 +232,7 @@ export function createDispatcher(app: App, options: DispatcherOptions): Dispatch
     admit() {
       active++;
     },
-    release() {
-      if (--active === 0 && idle !== undefined) idle();
-    },
+    release,
     abort(match, reason, limit = Number.POSITIVE_INFINITY) {
       let n = 0;
       // The iterator reads a context's successor before yielding it: aborting (which unlinks it) is safe here.
