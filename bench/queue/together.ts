@@ -5,7 +5,7 @@
 // seconds each counts the jobs it completed and the CPU it used, so the ratio of
 // jobs/s and of CPU µs per job compare the two on the same machine state.
 //   pnpm -F @wego/core -F @wego/redis-queue build
-//   node bench/queue/together.ts [rounds=7] [windowMs=4000]       (JOBS=40000 CONCURRENCY=50 A=wego B=bullmq)
+//   node bench/queue/together.ts [rounds=7] [windowMs=4000]       (JOBS=100000 CONCURRENCY=50 A=wego B=bullmq)
 // A and B may both be `bullmq` (an A/A run: the noise floor of the method).
 // Redis is the shared server on 127.0.0.1:6379 (not pinned); each side uses its own key prefix, deleted afterwards.
 import { spawn } from "node:child_process";
@@ -17,7 +17,7 @@ import { cleanup } from "./cleanup.ts";
 
 const url = process.env.WEGO_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const connection = { url };
-const N = Number(process.env.JOBS ?? 40_000);
+const N = Number(process.env.JOBS ?? 100_000);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 50);
 const WARMUP_MS = 1500;
 
@@ -25,6 +25,8 @@ interface Result {
   jobs: number;
   cpuUs: number;
   ms: number;
+  /** The queue ran out of jobs inside the window: the figures would be wrong (raise JOBS). */
+  dry?: boolean;
 }
 
 async function worker(side: string, prefix: string, windowMs: number): Promise<void> {
@@ -59,7 +61,7 @@ async function worker(side: string, prefix: string, windowMs: number): Promise<v
   await new Promise((r) => setTimeout(r, windowMs));
   const c = process.cpuUsage(c0);
   const result: Result = { jobs: done - n0, cpuUs: c.user + c.system, ms: performance.now() - t0 };
-  if (done >= N) result.jobs = Number.NaN; // ran dry inside the window: the figure would be wrong
+  if (done >= N) result.dry = true;
   await stop();
   await cleanup(url, prefix);
   send(result);
@@ -93,6 +95,7 @@ if (process.argv[2] === "worker") {
     for (const k of kids) k.send("go");
     const [x, y] = (await Promise.all(messages.map((next) => next()))) as [Result, Result];
     const [ra, rb] = round % 2 === 0 ? [x, y] : [y, x];
+    if (ra.dry || rb.dry) throw new Error(`a worker completed all ${N} jobs before its window ended: raise JOBS (now ${N})`);
     const jps = (r: Result) => (r.jobs * 1000) / r.ms;
     const us = (r: Result) => r.cpuUs / r.jobs;
     ratios.push(jps(ra) / jps(rb));
