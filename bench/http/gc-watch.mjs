@@ -1,6 +1,6 @@
 // Preloaded into a server by latency.mjs (`node --import ./gc-watch.mjs server.mjs`): records every
 // GC pause (perf_hooks "gc" entries, wall-clock start and duration) and, asked over the IPC channel
-// `{ gcWindow: [fromMs, toMs] }` (ms since the epoch), answers the pauses that began in that window:
+// `{ gcWindows: [[fromMs, toMs], …] }` (ms since the epoch), answers the pauses that began in those windows:
 // `{ gc: { count, totalMs, maxMs, p99Ms, byKind } }`. The observer costs the same in every server.
 import { constants, PerformanceObserver, performance } from "node:perf_hooks";
 
@@ -24,13 +24,13 @@ new PerformanceObserver((list) => {
 }).observe({ entryTypes: ["gc"] });
 
 process.on("message", (m) => {
-  if (m === null || typeof m !== "object" || !Array.isArray(m.gcWindow)) return;
-  const [from, to] = m.gcWindow;
+  if (m === null || typeof m !== "object" || !Array.isArray(m.gcWindows)) return;
+  const inside = (t) => m.gcWindows.some(([from, to]) => t >= from && t < to);
   const pauses = [];
   const byKind = {};
   for (let k = Math.max(0, n - CAP); k < n; k++) {
     const i = (k % CAP) * 3;
-    if (log[i] < from || log[i] >= to) continue;
+    if (!inside(log[i])) continue;
     pauses.push(log[i + 1]);
     const kind = kinds[log[i + 2]] ?? String(log[i + 2]);
     byKind[kind] = (byKind[kind] ?? 0) + 1;

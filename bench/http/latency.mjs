@@ -1,16 +1,19 @@
 #!/usr/bin/env node
-// Latency at a fixed rate: each server alone on CPU 0, loaded open-loop by
+// Latency at a fixed rate: the servers on CPU 0, loaded open-loop by one
 // paced-client.mjs on CPU 1 at a stated share of Fastify's maximum (measured
-// with wrk at the start of each run), latency counted from each request's due
-// time; servers alternated window by window, their GC pauses over the same
-// seconds read from gc-watch.mjs (preloaded) and their CPU from /proc.
+// with wrk before each share), latency counted from each request's due time.
+// The servers take turns of `--slice` seconds, `--slices` times each, one
+// loaded at a time, and each one's latencies are pooled over its turns; their
+// GC pauses over the same seconds come from gc-watch.mjs (preloaded), their
+// CPU from /proc.
 //
-//   node bench/http/latency.mjs [--servers wego,fastify] [--shares 0.6,0.8] [--runs 3]
-//                               [--duration 10] [--warmup 3] [--connections 100] [--no-build]
+//   node bench/http/latency.mjs [--servers wego,fastify | fastify,fastify] [--shares 0.6,0.8] [--runs 3]
+//                               [--slices 10] [--slice 2] [--warmup 2] [--connections 100] [--no-build]
 //
-// Prints every window and, per share, the median and range over runs of
-// each server's p50/p99/p99.9/max and of wego ÷ fastify for each. Fastify's maximum is wrk's
-// req/s (-c100, 3 s after 1 s of warm-up) measured again before each share of each run.
+// Prints each server's figures per share and run and, per share, the median
+// and range over runs of each server's p50/p99/p99.9/max and of wego ÷
+// fastify for each. Every server's maximum is wrk's req/s (-c100, 3 s after
+// 1 s of warm-up) measured again before each share of each run.
 import { execFileSync, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -23,13 +26,15 @@ const { values: args } = parseArgs({
     servers: { type: "string", default: "wego,fastify" },
     shares: { type: "string", default: "0.6,0.8" },
     runs: { type: "string", default: "3" },
-    duration: { type: "string", default: "10" },
-    warmup: { type: "string", default: "3" },
+    slices: { type: "string", default: "10" },
+    slice: { type: "string", default: "2" },
+    warmup: { type: "string", default: "2" },
     connections: { type: "string", default: "100" },
     "no-build": { type: "boolean", default: false },
   },
 });
-const servers = args.servers.split(",");
+// A name may repeat (`--servers fastify,fastify`: an A/A run, the noise floor of the ratios); the second is labelled `fastify#2`.
+const servers = args.servers.split(",").map((name, i, all) => (all.indexOf(name) === i ? name : `${name}#${i + 1}`));
 const peer = servers.includes("fastify") ? "fastify" : servers[1];
 const shares = args.shares.split(",").map(Number);
 const portOf = (name) => 18451 + servers.indexOf(name);
@@ -44,7 +49,7 @@ function start(name) {
   return new Promise((resolve, reject) => {
     const child = spawn(
       "taskset",
-      ["-c", "0", process.execPath, "--import", join(here, "gc-watch.mjs"), join(here, "servers", `${name}.mjs`)],
+      ["-c", "0", process.execPath, "--import", join(here, "gc-watch.mjs"), join(here, "servers", `${name.split("#")[0]}.mjs`)],
       { env: { ...process.env, PORT: String(portOf(name)), NODE_ENV: "production" }, stdio: ["ignore", "ignore", "inherit", "ipc"] },
     );
     child.once("message", () => resolve(child)); // the server's "ready"
@@ -57,10 +62,10 @@ const cpuMs = (pid) => {
   return (Number(f[11]) + Number(f[12])) * 10;
 };
 
-function gcOf(child, from, to) {
+function gcOf(child, windows) {
   return new Promise((resolve) => {
     child.once("message", (m) => resolve(m.gc));
-    child.send({ gcWindow: [from, to] });
+    child.send({ gcWindows: windows });
   });
 }
 
@@ -82,28 +87,41 @@ async function maxRps(name) {
   return Number(/Requests\/sec:\s+([\d.]+)/.exec(out)[1]);
 }
 
-async function paced(child, name, rate) {
-  const c0 = cpuMs(child.pid);
+/** One paced-client run over the servers of `pair`, in that order: their turns interleaved; per server its result. */
+async function paced(children, pair, rate) {
+  const c0 = Object.fromEntries(pair.map((s) => [s, cpuMs(children[s].pid)]));
   const out = await run("taskset", [
     "-c",
     "1",
     process.execPath,
     join(here, "paced-client.mjs"),
     "--port",
-    String(portOf(name)),
+    pair.map(portOf).join(","),
     "--rate",
     String(Math.round(rate)),
-    "--duration",
-    args.duration,
+    "--slices",
+    args.slices,
+    "--slice",
+    args.slice,
     "--warmup",
     args.warmup,
     "--connections",
     args.connections,
   ]);
-  const r = JSON.parse(out.trim().split("\n").at(-1));
-  r.cpuPct = ((cpuMs(child.pid) - c0) / ((Number(args.duration) + Number(args.warmup)) * 1000)) * 100;
-  r.gc = await gcOf(child, r.windowFrom, r.windowTo);
-  return r;
+  const lines = out
+    .trim()
+    .split("\n")
+    .filter((l) => l.startsWith("{"))
+    .map((l) => JSON.parse(l));
+  const byServer = {};
+  for (const s of pair) {
+    const r = lines.find((l) => l.port === portOf(s));
+    // Each server is idle outside its own turns: its CPU over the run is its CPU over its turns and its warm-up.
+    r.cpuPct = ((cpuMs(children[s].pid) - c0[s]) / (r.measuredMs + Number(args.warmup) * 1000)) * 100;
+    r.gc = await gcOf(children[s], r.windows);
+    byServer[s] = r;
+  }
+  return byServer;
 }
 
 const f2 = (x) => x.toFixed(2);
@@ -117,22 +135,30 @@ for (let runNo = 0; runNo < Number(args.runs); runNo++) {
     await sleep(200);
     console.log(`run ${runNo}: load ${load()}`);
     for (const share of shares) {
-      // The machine's speed drifts by 2× within minutes here: the maximum is measured again before each pair of windows.
-      const max = await maxRps(peer);
-      // Let the peer settle after wrk (its post-load GC runs on the same core), and let each server
-      // go first in turn: the first window after the wrk run measured worse, whichever server it was.
-      await sleep(3000);
+      // The machine's speed drifts by 2× within minutes here: the maximum is measured again before each pair of
+      // windows. Every server gets the same wrk run, not only the peer: four seconds at full load warm a server up
+      // (JIT, and V8 grows its young generation with what survives its scavenges), and a server loaded cold at a
+      // fixed rate scavenges more often and answers with a longer tail than one that was warmed, whichever it is.
       const pair = shares.indexOf(share) % 2 === 0 ? order : [...order].reverse();
+      const maxima = {};
+      for (const s of pair) maxima[s] = await maxRps(s);
+      const max = maxima[peer];
+      console.log(`  max (wrk -c100 3 s): ${pair.map((s) => `${s} ${maxima[s].toFixed(0)}/s`).join(", ")}`);
+      // Let each settle after wrk (its post-load GC runs on the same core).
+      await sleep(3000);
+      const byServer = await paced(children, pair, share * max);
       for (const s of pair) {
-        const r = await paced(children[s], s, share * max);
+        const r = byServer[s];
         results.push({ run: runNo, share, server: s, r });
         console.log(
-          `  ${share} × ${max.toFixed(0)} = ${Math.round(share * max)}/s ${s.padEnd(8)} got ${r.achievedRps.toFixed(0)}/s ` +
+          `  ${share} × ${max.toFixed(0)} = ${Math.round(share * max)}/s ${s.padEnd(9)} got ${r.achievedRps.toFixed(0)}/s ` +
             `p50 ${f2(r.p50)} p90 ${f2(r.p90)} p99 ${f2(r.p99)} p99.9 ${f2(r.p999)} max ${f2(r.max)} ms · ` +
-            `cpu ${r.cpuPct.toFixed(0)} % · client late p99 ${f2(r.clientLateP99)} max ${f2(r.clientLateMax)} ms · gc ${r.gc.count} pauses, ${f2(r.gc.totalMs)} ms total, max ${f2(r.gc.maxMs)} ms` +
-            `${r.unanswered || r.non200 ? ` · unanswered ${r.unanswered} non-200 ${r.non200}` : ""} · load ${load()}`,
+            `cpu ${r.cpuPct.toFixed(0)} % · gc ${r.gc.count} pauses, ${f2(r.gc.totalMs)} ms total, max ${f2(r.gc.maxMs)} ms` +
+            `${r.unanswered || r.non200 ? ` · unanswered ${r.unanswered} non-200 ${r.non200}` : ""}`,
         );
       }
+      const r0 = byServer[pair[0]];
+      console.log(`    client late p99 ${f2(r0.clientLateP99)} max ${f2(r0.clientLateMax)} ms · load ${load()}`);
     }
   } finally {
     for (const c of Object.values(children)) c.kill("SIGKILL");
