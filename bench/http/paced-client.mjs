@@ -25,7 +25,7 @@
 // previous answer queues it (wrk2's model: one request in flight per
 // keep-alive connection). The due times are checked in a setImmediate loop
 // (the generator has a core of its own, so it polls). Prints one JSON line
-// per server: its measured requests' latency percentiles (ms), the rate
+// per server: its measured requests' latency percentiles (ms), each measured turn's p99, the rate
 // achieved, non-200 answers, requests unanswered 5 s after their turn, and
 // the wall-clock bounds of its measured turns (for the server's GC log).
 import { connect } from "node:net";
@@ -85,6 +85,7 @@ class Target {
     this.pending = 0; // requests of the current turn not answered yet
     this.non200 = 0;
     this.windows = []; // [from, to] wall-clock ms of each measured turn
+    this.turnP99 = []; // p99 of each measured turn, in order: how the tail moves as the process ages
     this.busyMs = 0;
     this.pool = Array.from({ length: conns }, () => new Conn(this));
   }
@@ -155,6 +156,7 @@ const runStart = performance.now();
 /** Load `t` at the rate for `ms`, then wait (up to 5 s) until it has answered every request of the turn. */
 async function turn(t, ms, measured) {
   const total = Math.floor((ms * rate) / 1000);
+  const first = t.count;
   const wall = Date.now();
   const start = performance.now();
   let next = 0;
@@ -176,6 +178,11 @@ async function turn(t, ms, measured) {
   }
   const deadline = performance.now() + 5000;
   while (t.pending > 0 && performance.now() < deadline) await new Promise((r) => setImmediate(r));
+  // A turn's answers are contiguous in `latencies`: the next turn starts once this one is answered.
+  if (measured) {
+    const own = t.latencies.slice(first, t.count).sort();
+    t.turnP99.push(Math.round((own[Math.floor(own.length * 0.99)] ?? 0) * 100) / 100);
+  }
 }
 
 if (targets.length === 1) {
@@ -212,6 +219,7 @@ for (const t of targets) {
       clientLateMax: late.at(-1) ?? 0,
       clientCpuPct: (cpu.user + cpu.system) / 10 / runMs,
       windows: t.windows,
+      turnP99: t.turnP99,
       windowFrom: t.windows[0][0],
       windowTo: t.windows.at(-1)[1],
       measuredMs: t.busyMs,
