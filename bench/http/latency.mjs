@@ -135,10 +135,10 @@ for (let runNo = 0; runNo < Number(args.runs); runNo++) {
     await sleep(200);
     console.log(`run ${runNo}: load ${load()}`);
     for (const share of shares) {
-      // The machine's speed drifts by 2× within minutes here: the maximum is measured again before each pair of
-      // windows. Every server gets the same wrk run, not only the peer: four seconds at full load warm a server up
-      // (JIT, and V8 grows its young generation with what survives its scavenges), and a server loaded cold at a
-      // fixed rate scavenges more often and answers with a longer tail than one that was warmed, whichever it is.
+      // The machine's speed drifts by 2× within minutes here: the maximum is measured again before each share.
+      // Every server gets the same wrk run, not only the peer: four seconds at full load warm a server up (JIT,
+      // and V8 grows its young generation with what survives its scavenges); when only Fastify got it, the cold
+      // wego read a p99 four times Fastify's at the first share.
       const pair = shares.indexOf(share) % 2 === 0 ? order : [...order].reverse();
       const maxima = {};
       for (const s of pair) maxima[s] = await maxRps(s);
