@@ -120,19 +120,35 @@ export function createDispatcher(app: App, options: DispatcherOptions): Dispatch
   // What a context calls when it is aborted; also tells this dispatcher's contexts apart.
   const owner = { aborted: settleErr };
 
-  function dispatch(target: DispatchTarget, inv: Invocation, answer: Answer): Context {
-    const ctx = internals.context(initOf(target.route, target.handler, inv));
+  /**
+   * Start `ctx`'s invocation: counted (an admitted request is counted already:
+   * it becomes the invocation) and tracked, with `answer` pending on it. Or,
+   * refused before its handler, the context disposed and the refusal returned.
+   */
+  function begin(ctx: Context, inv: Invocation, answer: Answer): WegoError | undefined {
     const refusal = refusalOf(inv);
     if (refusal !== undefined) {
       ctx.dispose();
-      deliver(answer, ctx, failure(ctx, refusal), undefined);
-      return ctx;
+      return failure(ctx, refusal);
     }
-    // An admitted request is counted already: it becomes the invocation.
     if (inv.admitted !== true) active++;
     internals.track(ctx);
     ctx._owner = owner;
     ctx._answer = answer;
+    return undefined;
+  }
+
+  function run(target: DispatchTarget, ctx: Context): Promise<unknown> {
+    return governance.rules === undefined ? target.endpoint(ctx) : governance.run(target, ctx);
+  }
+
+  function dispatch(target: DispatchTarget, inv: Invocation, answer: Answer): Context {
+    const ctx = internals.context(initOf(target.route, target.handler, inv));
+    const refused = begin(ctx, inv, answer);
+    if (refused !== undefined) {
+      deliver(answer, ctx, refused, undefined);
+      return ctx;
+    }
     if (ctx.aborted) {
       // The caller's signal had fired already, or the deadline had passed.
       settleErr(ctx, ctx.signal.reason);
@@ -140,7 +156,7 @@ export function createDispatcher(app: App, options: DispatcherOptions): Dispatch
     }
     let p: Promise<unknown>;
     try {
-      p = governance.rules === undefined ? target.endpoint(ctx) : governance.run(target, ctx);
+      p = run(target, ctx);
     } catch (err) {
       settleErr(ctx, err);
       return ctx;
@@ -163,18 +179,11 @@ export function createDispatcher(app: App, options: DispatcherOptions): Dispatch
     if (inv.deadline !== undefined || inv.signal !== undefined)
       return new Promise((resolve, reject) => dispatch(target, inv, (_ctx, e, r) => (e === undefined ? resolve(r) : reject(e))));
     const ctx = internals.context(initOf(target.route, target.handler, inv));
-    const refusal = refusalOf(inv);
-    if (refusal !== undefined) {
-      ctx.dispose();
-      return Promise.reject(failure(ctx, refusal));
-    }
-    if (inv.admitted !== true) active++;
-    internals.track(ctx);
-    ctx._owner = owner;
-    ctx._answer = byPromise;
+    const refused = begin(ctx, inv, byPromise);
+    if (refused !== undefined) return Promise.reject(refused);
     let p: Promise<unknown>;
     try {
-      p = governance.rules === undefined ? target.endpoint(ctx) : governance.run(target, ctx);
+      p = run(target, ctx);
     } catch (err) {
       finish(ctx);
       return Promise.reject(failure(ctx, err));
