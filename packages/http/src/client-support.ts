@@ -3,6 +3,7 @@
 // an operator's rule), the service behind a discovering client's URL, and
 // reading a response as a result or a WegoError.
 import { createRequire } from "node:module";
+import { setTimeout as wait } from "node:timers/promises";
 import { type App, type Code, type Context, governanceOf, isCode, type RetrySpec, WegoError } from "@wego/core";
 import { frameworkError, isBadInput } from "@wego/core/transport";
 import { codeOfStatus } from "./code-map.js";
@@ -111,19 +112,18 @@ export function countsAgainstCircuit(err: unknown): boolean {
   return code !== "cancelled" && !isBadInput(code);
 }
 
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (ms <= 0) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(t);
-        reject(WegoError.from(signal.reason, "cancelled"));
-      },
-      { once: true },
-    );
-  });
+/**
+ * Wait `ms` before a retry; `cancelled` when `signal` aborts (node's timer
+ * takes its abort listener off again, so a context retried many times
+ * collects none).
+ */
+export async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (ms <= 0) return;
+  try {
+    await wait(ms, undefined, signal === undefined ? undefined : { signal });
+  } catch {
+    throw WegoError.from(signal?.reason, "cancelled");
+  }
 }
 
 /** Retry-After in ms: delta-seconds or an HTTP date. */
